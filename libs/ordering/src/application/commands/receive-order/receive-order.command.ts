@@ -1,0 +1,23 @@
+import { Command } from '@nestjs/cqrs';
+
+export interface DeliveryMetadata {
+  readonly messageId: string | null;
+  readonly correlationId: string | null;
+}
+
+export type ReceiveOrderResult =
+  | { readonly outcome: 'accepted'; readonly orderId: string; readonly externalId: string }
+  | { readonly outcome: 'duplicate'; readonly orderId: string; readonly externalId: string };
+
+/**
+ * Product A placed an order. `body` is the decoded JSON message, numbers still as written
+ * (NumberLiteral), so validation sees exactly what was sent.
+ */
+export class ReceiveOrderCommand extends Command<ReceiveOrderResult> {
+  constructor(
+    readonly body: unknown,
+    readonly delivery: DeliveryMetadata,
+  ) {
+    super();
+  }
+}

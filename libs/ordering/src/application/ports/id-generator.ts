@@ -1,0 +1,3 @@
+export abstract class IdGenerator {
+  abstract newId(): string;
+}

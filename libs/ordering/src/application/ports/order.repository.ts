@@ -1,0 +1,18 @@
+import type { Order } from '../../domain/index.js';
+
+/** What the write model answers when an order is added: new, or already known under its externalId. */
+export type OrderAdmission =
+  | { readonly admitted: true }
+  | { readonly admitted: false; readonly existingOrderId: string; readonly existingFingerprint: string };
+
+/**
+ * The write model. Adapters translate dependency outages into DependencyUnavailableError so callers
+ * can tell "retry later" from "this order cannot be processed".
+ */
+export abstract class OrderRepository {
+  /** Stores a new order unless its externalId is already known; atomic under concurrent replicas. */
+  abstract add(order: Order): Promise<OrderAdmission>;
+  abstract getById(orderId: string): Promise<Order>;
+  /** Persists the order's changes and its pending domain events, guarded by its version. */
+  abstract save(order: Order): Promise<void>;
+}
