@@ -1,0 +1,52 @@
+import { Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DataSource } from 'typeorm';
+import type { Environment } from './config/environment.js';
+import { declareTopology } from './outbound/amqp/amqp-topology.js';
+import { createDataSource } from './outbound/postgres/data-source.js';
+import { ensureDatabaseExists, runMigrations } from './outbound/postgres/database-bootstrap.js';
+
+const logger = new Logger('Bootstrap');
+
+/** Waits for a dependency that is still starting (a pod scheduled before its database), loudly. */
+export async function untilReady<T>(what: string, attempt: () => Promise<T>, maxDelayMs = 5_000): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const delay = Math.min(maxDelayMs, 250 * 2 ** tries);
+      logger.warn(`${what} not ready (${(error as Error).message}); retrying in ${delay} ms`);
+      await sleep(delay);
+    }
+  }
+}
+
+/** Database created and migrated (when MIGRATIONS_RUN), pool open. */
+export async function prepareDatabase(environment: Environment): Promise<DataSource> {
+  if (environment.MIGRATIONS_RUN) {
+    await untilReady('PostgreSQL', () => ensureDatabaseExists(environment.DATABASE_URL));
+  }
+  const dataSource = createDataSource({
+    url: environment.DATABASE_URL,
+    poolSize: environment.DATABASE_POOL_SIZE,
+    applicationName: environment.SERVICE_NAME,
+  });
+  await untilReady('PostgreSQL', () => dataSource.initialize());
+  if (environment.MIGRATIONS_RUN) await runMigrations(dataSource);
+  return dataSource;
+}
+
+export async function prepareBroker(environment: Environment): Promise<void> {
+  await untilReady('RabbitMQ', () =>
+    declareTopology(environment.RABBITMQ_URL, {
+      inboundExchange: environment.INBOUND_EXCHANGE,
+      inboundRoutingKey: environment.INBOUND_ROUTING_KEY,
+      inboundQueue: environment.INBOUND_QUEUE,
+      deadLetterExchange: environment.DEAD_LETTER_EXCHANGE,
+      deadLetterQueue: environment.DEAD_LETTER_QUEUE,
+      eventsExchange: environment.EVENTS_EXCHANGE,
+      eventsRoutingKey: environment.EVENTS_ROUTING_KEY,
+      eventsQueue: environment.EVENTS_QUEUE,
+    }),
+  );
+}

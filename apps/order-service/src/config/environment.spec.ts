@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidConfigurationError, loadEnvironment } from './environment.js';
+
+describe('loadEnvironment', () => {
+  it('works with no configuration, on the local Postgres and RabbitMQ and the contract names', () => {
+    const environment = loadEnvironment({});
+    expect(environment).toMatchObject({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/order_service',
+      RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      HTTP_PORT: 3000,
+      INBOUND_EXCHANGE: 'orders.inbound',
+      INBOUND_ROUTING_KEY: 'order.placed',
+      INBOUND_QUEUE: 'order-service.order-placed',
+      DEAD_LETTER_EXCHANGE: 'orders.inbound.dlx',
+      DEAD_LETTER_QUEUE: 'order-service.order-placed.dlq',
+      EVENTS_EXCHANGE: 'orders.events',
+      EVENTS_ROUTING_KEY: 'order.calculated',
+      EVENTS_QUEUE: 'order.calculated',
+      PROCESSING_MAX_ATTEMPTS: 5,
+      MIGRATIONS_RUN: true,
+    });
+  });
+
+  it('reads numbers and booleans from their text', () => {
+    const environment = loadEnvironment({ INBOUND_PREFETCH: '200', MIGRATIONS_RUN: 'false', HTTP_PORT: '8080' });
+    expect(environment).toMatchObject({ INBOUND_PREFETCH: 200, MIGRATIONS_RUN: false, HTTP_PORT: 8080 });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadEnvironment({ HTTP_PORT: '' }).HTTP_PORT).toBe(3000);
+  });
+
+  it('stops the boot with a message naming every bad variable and its value', () => {
+    const load = () =>
+      loadEnvironment({ INBOUND_PREFETCH: 'lots', DATABASE_URL: 'mysql://x/y', MIGRATIONS_RUN: 'maybe' });
+    expect(load).toThrow(InvalidConfigurationError);
+    expect(load).toThrow(/INBOUND_PREFETCH must be an integer.*"lots"/);
+    expect(load).toThrow(/DATABASE_URL must be a postgres:\/\/ URL.*"mysql:\/\/x\/y"/);
+    expect(load).toThrow(/MIGRATIONS_RUN must be true or false.*"maybe"/);
+  });
+});

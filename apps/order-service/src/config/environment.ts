@@ -1,0 +1,126 @@
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const AMQP_NAME = /^[A-Za-z0-9._:-]{1,255}$/;
+const amqpName = (variable: string) =>
+  Matches(AMQP_NAME, { message: `${variable} must be 1-255 characters of A-Z a-z 0-9 . _ : -` });
+
+/**
+ * Every setting the service reads, with the defaults that work on a developer machine (local
+ * Postgres with trust auth, local RabbitMQ as guest). Property names are the environment variables.
+ */
+export class Environment {
+  @Matches(/^postgres(ql)?:\/\/.+\/[^/?]+/, {
+    message: 'DATABASE_URL must be a postgres:// URL that names a database, e.g. postgres://user@host:5432/db',
+  })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/order_service';
+
+  @Type(() => Number)
+  @IsInt({ message: 'DATABASE_POOL_SIZE must be an integer' })
+  @Min(1, { message: 'DATABASE_POOL_SIZE must be at least 1' })
+  @Max(200, { message: 'DATABASE_POOL_SIZE must be at most 200' })
+  DATABASE_POOL_SIZE = 10;
+
+  @Transform(({ value }: { value: unknown }) => parseBoolean(value))
+  @IsBoolean({ message: 'MIGRATIONS_RUN must be true or false' })
+  MIGRATIONS_RUN = true;
+
+  @Matches(/^amqps?:\/\/.+/, { message: 'RABBITMQ_URL must be an amqp:// or amqps:// URL' })
+  RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+  @Type(() => Number)
+  @IsInt({ message: 'HTTP_PORT must be an integer' })
+  @Min(0, { message: 'HTTP_PORT must be between 0 and 65535' })
+  @Max(65535, { message: 'HTTP_PORT must be between 0 and 65535' })
+  HTTP_PORT = 3000;
+
+  @amqpName('INBOUND_EXCHANGE')
+  INBOUND_EXCHANGE = 'orders.inbound';
+
+  @amqpName('INBOUND_ROUTING_KEY')
+  INBOUND_ROUTING_KEY = 'order.placed';
+
+  @amqpName('INBOUND_QUEUE')
+  INBOUND_QUEUE = 'order-service.order-placed';
+
+  @amqpName('DEAD_LETTER_EXCHANGE')
+  DEAD_LETTER_EXCHANGE = 'orders.inbound.dlx';
+
+  @amqpName('DEAD_LETTER_QUEUE')
+  DEAD_LETTER_QUEUE = 'order-service.order-placed.dlq';
+
+  @amqpName('EVENTS_EXCHANGE')
+  EVENTS_EXCHANGE = 'orders.events';
+
+  @amqpName('EVENTS_ROUTING_KEY')
+  EVENTS_ROUTING_KEY = 'order.calculated';
+
+  @amqpName('EVENTS_QUEUE')
+  EVENTS_QUEUE = 'order.calculated';
+
+  @Type(() => Number)
+  @IsInt({ message: 'INBOUND_PREFETCH must be an integer' })
+  @Min(1, { message: 'INBOUND_PREFETCH must be between 1 and 65535' })
+  @Max(65535, { message: 'INBOUND_PREFETCH must be between 1 and 65535' })
+  INBOUND_PREFETCH = 50;
+
+  @Type(() => Number)
+  @IsInt({ message: 'PROCESSING_MAX_ATTEMPTS must be an integer' })
+  @Min(1, { message: 'PROCESSING_MAX_ATTEMPTS must be between 1 and 100' })
+  @Max(100, { message: 'PROCESSING_MAX_ATTEMPTS must be between 1 and 100' })
+  PROCESSING_MAX_ATTEMPTS = 5;
+
+  @Type(() => Number)
+  @IsInt({ message: 'RETRY_BASE_DELAY_MS must be an integer' })
+  @Min(1, { message: 'RETRY_BASE_DELAY_MS must be at least 1' })
+  RETRY_BASE_DELAY_MS = 200;
+
+  @Type(() => Number)
+  @IsInt({ message: 'RETRY_MAX_DELAY_MS must be an integer' })
+  @Min(1, { message: 'RETRY_MAX_DELAY_MS must be at least 1' })
+  RETRY_MAX_DELAY_MS = 30_000;
+
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'], {
+    message: 'LOG_LEVEL must be one of fatal, error, warn, log, debug, verbose',
+  })
+  LOG_LEVEL = 'log';
+
+  @IsString()
+  @MinLength(1, { message: 'SERVICE_NAME must not be empty' })
+  SERVICE_NAME = 'order-service';
+}
+
+function parseBoolean(value: unknown): unknown {
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return value;
+}
+
+export class InvalidConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'InvalidConfigurationError';
+  }
+}
+
+/**
+ * Reads and validates the environment once, at boot; a bad variable stops the start with its name.
+ * An empty variable counts as unset, as orchestrators often render optional values that way.
+ */
+export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Environment {
+  const known = Object.keys(new Environment());
+  const provided = Object.fromEntries(
+    known.filter((key) => source[key] !== undefined && source[key] !== '').map((key) => [key, source[key]]),
+  );
+  const environment = plainToInstance(Environment, provided, { exposeDefaultValues: true });
+  const errors = validateSync(environment, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new InvalidConfigurationError(
+      errors.map((error) => {
+        const messages = Object.values(error.constraints ?? {}).join('; ');
+        return `${messages} (got ${JSON.stringify(source[error.property])})`;
+      }),
+    );
+  }
+  return environment;
+}

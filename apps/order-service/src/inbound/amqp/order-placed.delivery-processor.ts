@@ -1,0 +1,127 @@
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { DependencyUnavailableError, ReceiveOrderCommand } from '@app/ordering';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AmqpDeadLetterPublisher } from '../../outbound/amqp/amqp-dead-letter.publisher.js';
+import { backoffDelay } from './backoff.js';
+import type { InboundDelivery } from './inbound-delivery.js';
+import { decodeOrderMessage, InvalidJsonError } from './order-message.decoder.js';
+import { type Rejection, rejectionFor } from './rejection.js';
+
+export class InboundProcessingSettings {
+  constructor(
+    readonly maxAttempts: number,
+    readonly retryBaseDelayMs: number,
+    readonly retryMaxDelayMs: number,
+    readonly shutdownGraceMs: number,
+  ) {}
+}
+
+/**
+ * Turns one delivery of product A's order into exactly one settlement: ack once the effect is
+ * committed (or found to be a duplicate), dead-letter with a reason when retrying cannot help, wait
+ * and retry while a dependency is down, and give up on a message that keeps failing after
+ * `maxAttempts`. It never throws: the transport would only log the error and leave the delivery
+ * unacked for good.
+ */
+@Injectable()
+export class OrderPlacedDeliveryProcessor implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('OrderIntake');
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopping = false;
+
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly deadLetters: AmqpDeadLetterPublisher,
+    private readonly settings: InboundProcessingSettings,
+  ) {}
+
+  async process(delivery: InboundDelivery): Promise<void> {
+    // Deliveries arriving while stopping stay unacked; the broker requeues them when we disconnect.
+    if (this.stopping) return;
+    const work = this.settle(delivery).catch((error: unknown) =>
+      this.logger.error({ message: 'Delivery left unsettled; the broker will redeliver it', error: describe(error) }),
+    );
+    this.inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      this.inFlight.delete(work);
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.race([Promise.allSettled(this.inFlight), sleep(this.settings.shutdownGraceMs)]);
+  }
+
+  private async settle(delivery: InboundDelivery): Promise<void> {
+    let body: unknown;
+    try {
+      body = decodeOrderMessage(delivery.content);
+    } catch (error) {
+      if (!(error instanceof InvalidJsonError)) throw error;
+      return this.deadLetter(delivery, { reason: 'invalid-json', detail: error.message });
+    }
+    for (let failures = 0, outages = 0; delivery.isOpen();) {
+      try {
+        const result = await this.commandBus.execute(new ReceiveOrderCommand(body, delivery.metadata));
+        if (delivery.ack()) {
+          this.logger.log({ message: `Order ${result.outcome}`, ...result, ...delivery.metadata });
+        }
+        return;
+      } catch (error) {
+        const rejection = rejectionFor(error);
+        if (rejection) return this.deadLetter(delivery, rejection);
+        if (error instanceof DependencyUnavailableError) {
+          outages += 1;
+          this.logger.warn({
+            message: 'Dependency unavailable; will retry',
+            error: error.message,
+            ...delivery.metadata,
+          });
+          await this.pause(outages);
+          continue;
+        }
+        failures += 1;
+        if (failures >= this.settings.maxAttempts) {
+          return this.deadLetter(delivery, {
+            reason: 'processing-failed',
+            detail: `Processing failed ${failures} times; last error: ${describe(error)}`,
+          });
+        }
+        this.logger.warn({
+          message: `Processing failed (attempt ${failures})`,
+          error: describe(error),
+          ...delivery.metadata,
+        });
+        await this.pause(failures);
+      }
+    }
+  }
+
+  private async deadLetter(delivery: InboundDelivery, rejection: Rejection): Promise<void> {
+    for (let outages = 0; delivery.isOpen();) {
+      try {
+        await this.deadLetters.publish(delivery.message, rejection);
+        if (delivery.ack()) {
+          this.logger.warn({ message: 'Message dead-lettered', ...rejection, ...delivery.metadata });
+        }
+        return;
+      } catch (error) {
+        outages += 1;
+        this.logger.warn({ message: 'Dead-letter publish failed; will retry', error: describe(error) });
+        await this.pause(outages);
+      }
+    }
+  }
+
+  private pause(attempt: number): Promise<void> {
+    const { retryBaseDelayMs, retryMaxDelayMs } = this.settings;
+    return sleep(backoffDelay(attempt, retryBaseDelayMs, retryMaxDelayMs));
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,4 @@
+import { CreateWriteModel1763900000000 } from './1763900000000-create-write-model.js';
+
+/** Every migration, oldest first: an explicit list, so the build decides what runs, not a glob. */
+export const migrations = [CreateWriteModel1763900000000];
