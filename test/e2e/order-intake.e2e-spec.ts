@@ -1,0 +1,238 @@
+import type { GetMessage } from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anItem, anOrderMessage, uniqueExternalId } from '../fixtures/order.mother.js';
+import { serviceEnvironment } from '../support/order-service.env.js';
+import { ServiceProcess } from '../support/service-process.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+import { eventually, TestBroker } from '../support/test-broker.js';
+import { TestDatabase } from '../support/test-database.js';
+
+interface OrderRow {
+  id: string;
+  external_id: string;
+  status: string;
+  total: string;
+  currency: string;
+  customer_id: string | null;
+  item_count: number;
+  correlation_id: string | null;
+}
+
+describe('order intake: product A publishes, the service stores and calculates', () => {
+  let database: TestDatabase;
+  let broker: TestBroker;
+  let proxy: TcpProxy;
+  let service: ServiceProcess;
+  const deadLetters: GetMessage[] = [];
+
+  const ordersFor = (externalId: string) =>
+    database.query<OrderRow>('SELECT * FROM orders WHERE external_id = $1', [externalId]);
+  const outboxFor = (orderId: string) =>
+    database.query<{ payload: Record<string, unknown>; correlation_id: string | null; published_at: Date | null }>(
+      'SELECT payload, correlation_id, published_at FROM outbox WHERE aggregate_id = $1',
+      [orderId],
+    );
+  const calculatedOrder = (externalId: string) =>
+    eventually(
+      async () => (await ordersFor(externalId)).find((row) => row.status === 'CALCULATED'),
+      20_000,
+      externalId,
+    );
+  const deadLettered = (messageId: string) =>
+    eventually(
+      async () => {
+        deadLetters.push(...(await broker.drain(broker.names.DEAD_LETTER_QUEUE)));
+        return deadLetters.find((message) => message.properties.messageId === messageId);
+      },
+      20_000,
+      `dead letter ${messageId}`,
+    );
+  const inboundDrained = () =>
+    eventually(async () => ((await broker.messageCount(broker.names.INBOUND_QUEUE)) === 0 ? true : undefined));
+
+  beforeAll(async () => {
+    database = await TestDatabase.create();
+    broker = await TestBroker.connect();
+    proxy = await TcpProxy.start(5432);
+    const databaseUrl = database.url.replace('127.0.0.1:5432', `127.0.0.1:${proxy.port}`);
+    service = await ServiceProcess.start(serviceEnvironment(databaseUrl, broker.names));
+  });
+
+  afterAll(async () => {
+    if (process.env.E2E_SHOW_LOGS) console.log(service?.logs);
+    await service?.stop();
+    await proxy?.cut();
+    await broker?.deleteAll();
+    await broker?.close();
+    await database?.drop();
+  });
+
+  it('turns the contract example into one CALCULATED order with an exact total and one pending OrderCalculated', async () => {
+    const message = anOrderMessage({
+      customerId: 'C-42',
+      currency: 'BRL',
+      items: [
+        { productId: 'P-1', name: 'Mouse', unitPrice: '19.90', quantity: 2 },
+        { productId: 'P-7', name: 'Pad', unitPrice: 5.5, quantity: 1 },
+      ],
+    });
+    await broker.publish(message, { messageId: 'contract-example', correlationId: 'corr-42' });
+
+    const order = await calculatedOrder(message.externalId);
+    expect(order).toMatchObject({ total: '45.30', currency: 'BRL', customer_id: 'C-42', item_count: 2 });
+    expect(order.correlation_id).toBe('corr-42');
+    const lines = await database.query<{ line_no: number; product_id: string; unit_price: string; quantity: number }>(
+      'SELECT line_no, product_id, unit_price, quantity FROM order_lines WHERE order_id = $1 ORDER BY line_no',
+      [order.id],
+    );
+    expect(lines).toEqual([
+      { line_no: 1, product_id: 'P-1', unit_price: '19.90', quantity: 2 },
+      { line_no: 2, product_id: 'P-7', unit_price: '5.50', quantity: 1 },
+    ]);
+    const outbox = await outboxFor(order.id);
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0].published_at).toBeNull();
+    expect(outbox[0].correlation_id).toBe('corr-42');
+    expect(outbox[0].payload).toEqual({
+      eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      eventType: 'OrderCalculated',
+      occurredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      orderId: order.id,
+      externalId: message.externalId,
+      customerId: 'C-42',
+      status: 'CALCULATED',
+      currency: 'BRL',
+      total: '45.30',
+      itemCount: 2,
+      items: [
+        { productId: 'P-1', name: 'Mouse', unitPrice: '19.90', quantity: 2, lineTotal: '39.80' },
+        { productId: 'P-7', name: 'Pad', unitPrice: '5.50', quantity: 1, lineTotal: '5.50' },
+      ],
+    });
+    await inboundDrained();
+  });
+
+  it('accepts a message without content type and computes with currency decimals (JPY, KWD)', async () => {
+    const yen = anOrderMessage({ currency: 'JPY', items: [anItem({ unitPrice: '1500', quantity: 3 })] });
+    const dinar = anOrderMessage({ currency: 'KWD', items: [anItem({ unitPrice: '0.125', quantity: 3 })] });
+    await broker.publish(yen, { contentType: undefined });
+    await broker.publish(dinar);
+    expect((await calculatedOrder(yen.externalId)).total).toBe('4500');
+    expect((await calculatedOrder(dinar.externalId)).total).toBe('0.375');
+  });
+
+  it('acknowledges a republished order as a duplicate: no second order and no second event', async () => {
+    const message = anOrderMessage();
+    await broker.publish(message, { messageId: 'first' });
+    const order = await calculatedOrder(message.externalId);
+    // Same content written differently (number instead of string, other key order) is still the same order.
+    const rewritten = {
+      ...message,
+      items: message.items
+        .map((item) => ({ ...item }))
+        .reverse()
+        .reverse(),
+    };
+    await broker.publish(rewritten, { messageId: 'again' });
+    await broker.publish(Buffer.from(JSON.stringify(message)), { messageId: 'and-again' });
+    await service.waitForLog('"outcome":"duplicate"');
+    await inboundDrained();
+    expect(await ordersFor(message.externalId)).toHaveLength(1);
+    expect(await outboxFor(order.id)).toHaveLength(1);
+  });
+
+  it('dead-letters a conflicting duplicate with duplicate-conflict and keeps the first order', async () => {
+    const first = anOrderMessage({ items: [anItem({ unitPrice: '10.00', quantity: 1 })] });
+    await broker.publish(first);
+    const order = await calculatedOrder(first.externalId);
+    const conflicting = Buffer.from(JSON.stringify({ ...first, items: [anItem({ unitPrice: '99.99', quantity: 1 })] }));
+    await broker.publish(conflicting, { messageId: 'conflict', headers: { 'x-trace': 't-1' } });
+
+    const dead = await deadLettered('conflict');
+    expect(dead.properties.headers?.['x-rejection-reason']).toBe('duplicate-conflict');
+    expect(String(dead.properties.headers?.['x-rejection-detail'])).toContain(first.externalId);
+    expect(dead.properties.headers?.['x-trace']).toBe('t-1');
+    expect(dead.content.equals(conflicting)).toBe(true);
+    expect(await ordersFor(first.externalId)).toEqual([expect.objectContaining({ id: order.id, total: '10.00' })]);
+  });
+
+  it.each([
+    ['a body that is not JSON', Buffer.from('{"externalId": "A-1", oops'), 'invalid-json', /JSON/],
+    ['a body that is not UTF-8', Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), 'invalid-json', /UTF-8/],
+    ['a JSON array', Buffer.from('[1, 2, 3]'), 'invalid-order', /object/],
+    ['a JSON string', Buffer.from('"order"'), 'invalid-order', /object/],
+    [
+      'an order without externalId',
+      JSON.stringify({ ...anOrderMessage(), externalId: undefined }),
+      'invalid-order',
+      /externalId/,
+    ],
+    [
+      'a price with too many decimals',
+      JSON.stringify(anOrderMessage({ items: [anItem({ unitPrice: '19.999' })] })),
+      'invalid-order',
+      /items\[0\]\.unitPrice/,
+    ],
+    [
+      'a negative quantity',
+      JSON.stringify(anOrderMessage({ items: [anItem({ quantity: -1 })] })),
+      'invalid-order',
+      /items\[0\]\.quantity/,
+    ],
+    ['an unknown currency', JSON.stringify(anOrderMessage({ currency: 'XYZ' })), 'invalid-order', /currency/],
+    ['an order with no items', JSON.stringify(anOrderMessage({ items: [] })), 'invalid-order', /items/],
+  ])('dead-letters %s with reason %s and a detail naming the problem', async (_case, body, reason, detail) => {
+    const content = Buffer.isBuffer(body) ? body : Buffer.from(body);
+    const messageId = uniqueExternalId('bad');
+    await broker.publish(content, { messageId });
+    const dead = await deadLettered(messageId);
+    expect(dead.properties.headers?.['x-rejection-reason']).toBe(reason);
+    expect(String(dead.properties.headers?.['x-rejection-detail'])).toMatch(detail);
+    expect(dead.content.equals(content)).toBe(true);
+  });
+
+  it('keeps consuming after bad input', async () => {
+    await broker.publish(Buffer.from('not json at all'));
+    const message = anOrderMessage();
+    await broker.publish(message);
+    await calculatedOrder(message.externalId);
+  });
+
+  it('holds an order while the database is unreachable and stores it once it is back, without dead-lettering', async () => {
+    await proxy.cut();
+    const message = anOrderMessage();
+    await broker.publish(message, { messageId: 'during-outage' });
+    await service.waitForLog('Dependency unavailable');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const isDeadLettered = async () => {
+      deadLetters.push(...(await broker.drain(broker.names.DEAD_LETTER_QUEUE)));
+      return deadLetters.some((dead) => dead.properties.messageId === 'during-outage');
+    };
+    expect(await isDeadLettered()).toBe(false);
+    await proxy.open();
+    expect((await calculatedOrder(message.externalId)).status).toBe('CALCULATED');
+    await inboundDrained();
+    expect(await isDeadLettered()).toBe(false);
+  });
+
+  it('dead-letters a message whose processing keeps failing after 5 attempts, and keeps the others flowing', async () => {
+    // A real fault inside the database: every insert of this order fails, whatever the retry.
+    await database.query(`
+      CREATE FUNCTION reject_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'poison order %', NEW.external_id; END $$`);
+    await database.query(`
+      CREATE TRIGGER reject_poison BEFORE INSERT ON orders
+      FOR EACH ROW WHEN (NEW.external_id LIKE 'POISON-%') EXECUTE FUNCTION reject_poison()`);
+    const poison = anOrderMessage({ externalId: uniqueExternalId('POISON') });
+    const healthy = anOrderMessage();
+    await broker.publish(poison, { messageId: 'poison' });
+    await broker.publish(healthy);
+
+    await calculatedOrder(healthy.externalId);
+    const dead = await deadLettered('poison');
+    expect(dead.properties.headers?.['x-rejection-reason']).toBe('processing-failed');
+    expect(String(dead.properties.headers?.['x-rejection-detail'])).toMatch(/5 times.*poison order/);
+    expect(await ordersFor(poison.externalId)).toHaveLength(0);
+    expect(service.logs.match(/Processing failed \(attempt/g)).toHaveLength(4);
+  });
+});

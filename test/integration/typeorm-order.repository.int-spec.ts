@@ -1,0 +1,142 @@
+import { ConcurrentModificationError, DependencyUnavailableError, Order, PlacedOrder } from '@app/ordering';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDataSource } from '../../apps/order-service/src/outbound/postgres/data-source.js';
+import { TypeOrmOrderRepository } from '../../apps/order-service/src/outbound/postgres/typeorm-order.repository.js';
+import { TypeOrmUnitOfWork } from '../../apps/order-service/src/outbound/postgres/typeorm-unit-of-work.js';
+import { anOrderMessage, largestLegalOrderMessage } from '../fixtures/order.mother.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+import { TestDatabase } from '../support/test-database.js';
+
+const receivedOrder = (message = anOrderMessage()) =>
+  Order.receive({
+    id: crypto.randomUUID(),
+    placed: PlacedOrder.parse(message),
+    correlationId: 'corr-1',
+    receivedAt: new Date('2026-11-21T10:00:00.000Z'),
+  });
+
+describe('TypeOrmOrderRepository against a real Postgres', () => {
+  let database: TestDatabase;
+  let unitOfWork: TypeOrmUnitOfWork;
+  let repository: TypeOrmOrderRepository;
+
+  beforeAll(async () => {
+    database = await TestDatabase.create();
+    unitOfWork = new TypeOrmUnitOfWork(database.dataSource);
+    repository = new TypeOrmOrderRepository(database.dataSource, unitOfWork);
+  });
+
+  afterAll(() => database?.drop());
+
+  it('admits a new order and restores it with its lines in the order sent', async () => {
+    const order = receivedOrder();
+    await expect(unitOfWork.run(() => repository.add(order))).resolves.toEqual({ admitted: true });
+
+    const restored = await repository.getById(order.id);
+    expect(restored.toSnapshot()).toEqual(order.toSnapshot());
+  });
+
+  it('answers a known externalId with the stored order id and fingerprint, and writes nothing', async () => {
+    const message = anOrderMessage();
+    const first = receivedOrder(message);
+    await unitOfWork.run(() => repository.add(first));
+
+    const admission = await unitOfWork.run(() => repository.add(receivedOrder(message)));
+
+    expect(admission).toEqual({ admitted: false, existingOrderId: first.id, existingFingerprint: first.fingerprint });
+    const rows = await database.query('SELECT id FROM orders WHERE external_id = $1', [message.externalId]);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('admits exactly one of two concurrent transactions adding the same externalId', async () => {
+    const message = anOrderMessage();
+    let releaseFirst!: () => void;
+    const firstMayCommit = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const first = unitOfWork.run(async () => {
+      const admission = await repository.add(receivedOrder(message));
+      await firstMayCommit;
+      return admission;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Blocks on the unique index until the first transaction ends.
+    const second = unitOfWork.run(() => repository.add(receivedOrder(message)));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    releaseFirst();
+
+    const admissions = await Promise.all([first, second]);
+    expect(admissions.map((admission) => admission.admitted)).toEqual([true, false]);
+  });
+
+  it('saves the calculation with its OrderCalculated event in the outbox, guarded by the version', async () => {
+    const order = receivedOrder();
+    await unitOfWork.run(async () => {
+      await repository.add(order);
+      order.calculate(new Date('2026-11-21T10:00:01.000Z'));
+      await repository.save(order);
+    });
+
+    const [row] = await database.query<{ status: string; total: string; version: number }>(
+      'SELECT status, total, version FROM orders WHERE id = $1',
+      [order.id],
+    );
+    expect(row).toEqual({ status: 'CALCULATED', total: order.total!.toString(), version: 1 });
+    const outbox = await database.query<{ event_type: string; payload: { total: string } }>(
+      'SELECT event_type, payload FROM outbox WHERE aggregate_id = $1',
+      [order.id],
+    );
+    expect(outbox).toEqual([{ event_type: 'OrderCalculated', payload: expect.objectContaining({ total: row.total }) }]);
+
+    const stale = await repository.getById(order.id);
+    const staler = Order.restore({ ...stale.toSnapshot(), status: 'RECEIVED', version: 0 });
+    staler.calculate(new Date());
+    await expect(unitOfWork.run(() => repository.save(staler))).rejects.toBeInstanceOf(ConcurrentModificationError);
+  });
+
+  it.each(['BRL', 'KWD'])('stores the largest legal order (%s) exact to the last digit', async (currency) => {
+    const order = receivedOrder(largestLegalOrderMessage(currency));
+    await unitOfWork.run(async () => {
+      await repository.add(order);
+      order.calculate(new Date());
+      await repository.save(order);
+    });
+    const decimals = currency === 'KWD' ? '000' : '00';
+    const [row] = await database.query<{ total: string; lines: number }>(
+      'SELECT total, (SELECT count(*)::int FROM order_lines WHERE order_id = $1) AS lines FROM orders WHERE id = $1',
+      [order.id],
+    );
+    expect(row).toEqual({ total: `1000000000000000000.${decimals}`, lines: 1000 });
+    expect((await repository.getById(order.id)).total!.toString()).toBe(`1000000000000000000.${decimals}`);
+  });
+
+  it('rolls back everything the unit of work did when the work fails', async () => {
+    const order = receivedOrder();
+    await expect(
+      unitOfWork.run(async () => {
+        await repository.add(order);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await database.query('SELECT 1 FROM orders WHERE id = $1', [order.id])).toHaveLength(0);
+  });
+
+  it('reports an unreachable database as DependencyUnavailableError, so the caller retries', async () => {
+    const proxy = await TcpProxy.start(5432);
+    const dataSource = createDataSource({
+      url: database.url.replace('127.0.0.1:5432', `127.0.0.1:${proxy.port}`),
+      poolSize: 2,
+      applicationName: 'order-service-test',
+    });
+    await dataSource.initialize();
+    try {
+      const unreachable = new TypeOrmUnitOfWork(dataSource);
+      const orders = new TypeOrmOrderRepository(dataSource, unreachable);
+      await proxy.cut();
+      await expect(unreachable.run(() => orders.add(receivedOrder()))).rejects.toBeInstanceOf(
+        DependencyUnavailableError,
+      );
+    } finally {
+      await dataSource.destroy().catch(() => undefined);
+      await proxy.cut();
+    }
+  });
+});

@@ -1,0 +1,53 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../dist/apps/order-service/src/main.js', import.meta.url));
+const READY_LINE = 'order-service consuming';
+
+/**
+ * The built service as a real OS process, as it runs in production: configured only through the
+ * environment, stopped with a signal.
+ */
+export class ServiceProcess {
+  private output = '';
+
+  private constructor(private readonly child: ChildProcess) {
+    const collect = (chunk: Buffer) => (this.output += chunk.toString());
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+  }
+
+  static async start(environment: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first`);
+    const child = spawn(process.execPath, [MAIN], {
+      env: { ...process.env, HTTP_PORT: '0', LOG_LEVEL: 'log', ...environment },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const service = new ServiceProcess(child);
+    await service.waitForLog(READY_LINE, timeoutMs);
+    return service;
+  }
+
+  get logs(): string {
+    return this.output;
+  }
+
+  async waitForLog(text: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.output.includes(text)) {
+      if (this.child.exitCode !== null) throw new Error(`service exited (${this.child.exitCode}):\n${this.output}`);
+      if (Date.now() > deadline) throw new Error(`no "${text}" within ${timeoutMs} ms:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
+    const exited = once(this.child, 'exit');
+    this.child.kill(signal);
+    const [code] = (await exited) as [number | null];
+    return code;
+  }
+}

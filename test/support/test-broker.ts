@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import amqp, { type ChannelModel, type ConfirmChannel, type GetMessage, type Options } from 'amqplib';
+
+export const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+/** The contract's exchange and queue names, prefixed per test run so runs never share a queue. */
+export interface BrokerNames {
+  INBOUND_EXCHANGE: string;
+  INBOUND_ROUTING_KEY: string;
+  INBOUND_QUEUE: string;
+  DEAD_LETTER_EXCHANGE: string;
+  DEAD_LETTER_QUEUE: string;
+  EVENTS_EXCHANGE: string;
+  EVENTS_ROUTING_KEY: string;
+  EVENTS_QUEUE: string;
+}
+
+export function uniqueBrokerNames(): BrokerNames {
+  const prefix = `test.${randomBytes(5).toString('hex')}`;
+  return {
+    INBOUND_EXCHANGE: `${prefix}.orders.inbound`,
+    INBOUND_ROUTING_KEY: 'order.placed',
+    INBOUND_QUEUE: `${prefix}.order-service.order-placed`,
+    DEAD_LETTER_EXCHANGE: `${prefix}.orders.inbound.dlx`,
+    DEAD_LETTER_QUEUE: `${prefix}.order-service.order-placed.dlq`,
+    EVENTS_EXCHANGE: `${prefix}.orders.events`,
+    EVENTS_ROUTING_KEY: 'order.calculated',
+    EVENTS_QUEUE: `${prefix}.order.calculated`,
+  };
+}
+
+/** Plays product A (publishing with confirms) and inspects queues the way an operator would. */
+export class TestBroker {
+  private constructor(
+    readonly names: BrokerNames,
+    private readonly connection: ChannelModel,
+    private readonly channel: ConfirmChannel,
+  ) {}
+
+  static async connect(names: BrokerNames = uniqueBrokerNames()): Promise<TestBroker> {
+    const connection = await amqp.connect(RABBITMQ_URL);
+    const channel = await connection.createConfirmChannel();
+    return new TestBroker(names, connection, channel);
+  }
+
+  /** Publishes as product A does: persistent, to the inbound exchange, confirmed by the broker. */
+  async publish(body: unknown, options: Options.Publish = {}): Promise<void> {
+    const content = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    this.channel.publish(this.names.INBOUND_EXCHANGE, this.names.INBOUND_ROUTING_KEY, content, {
+      persistent: true,
+      contentType: 'application/json',
+      ...options,
+    });
+    await this.channel.waitForConfirms();
+  }
+
+  async messageCount(queue: string): Promise<number> {
+    return (await this.channel.checkQueue(queue)).messageCount;
+  }
+
+  /** Takes every message now in the queue (acking them), oldest first. */
+  async drain(queue: string): Promise<GetMessage[]> {
+    const taken: GetMessage[] = [];
+    for (let message = await this.channel.get(queue); message; message = await this.channel.get(queue)) {
+      this.channel.ack(message);
+      taken.push(message);
+    }
+    return taken;
+  }
+
+  async deleteAll(): Promise<void> {
+    const { names } = this;
+    for (const queue of [names.INBOUND_QUEUE, names.DEAD_LETTER_QUEUE, names.EVENTS_QUEUE]) {
+      await this.channel.deleteQueue(queue).catch(() => undefined);
+    }
+    for (const exchange of [names.INBOUND_EXCHANGE, names.DEAD_LETTER_EXCHANGE, names.EVENTS_EXCHANGE]) {
+      await this.channel.deleteExchange(exchange).catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close().catch(() => undefined);
+  }
+}
+
+/** Polls until `check` returns a value (not undefined), or fails with what it last saw. */
+export async function eventually<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = await check();
+    if (result !== undefined) return result;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../../apps/order-service/src/outbound/postgres/data-source.js';
+import {
+  ensureDatabaseExists,
+  runMigrations,
+} from '../../apps/order-service/src/outbound/postgres/database-bootstrap.js';
+
+const SERVER_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+/** A database of its own for one test file: created, migrated, and dropped at the end. */
+export class TestDatabase {
+  private constructor(
+    readonly name: string,
+    readonly url: string,
+    readonly dataSource: DataSource,
+  ) {}
+
+  static async create(): Promise<TestDatabase> {
+    const name = `order_service_test_${randomBytes(6).toString('hex')}`;
+    const url = `${SERVER_URL}/${name}`;
+    await ensureDatabaseExists(url);
+    const dataSource = createDataSource({ url, poolSize: 10, applicationName: 'order-service-test' });
+    await dataSource.initialize();
+    await runMigrations(dataSource);
+    return new TestDatabase(name, url, dataSource);
+  }
+
+  query<T = Record<string, unknown>>(sql: string, parameters: unknown[] = []): Promise<T[]> {
+    return this.dataSource.query(sql, parameters);
+  }
+
+  async drop(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await this.admin(`DROP DATABASE IF EXISTS "${this.name}" WITH (FORCE)`);
+  }
+
+  /** Runs a statement on the maintenance database (for faults: refusing or cutting connections). */
+  async admin(sql: string, parameters: unknown[] = []): Promise<void> {
+    const client = new pg.Client({ connectionString: `${SERVER_URL}/postgres` });
+    await client.connect();
+    try {
+      await client.query(sql, parameters);
+    } finally {
+      await client.end();
+    }
+  }
+}
