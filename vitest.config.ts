@@ -8,10 +8,11 @@ export default defineConfig({
   test: {
     // Nest and class-transformer read decorator metadata, as main.ts provides in production.
     setupFiles: ['reflect-metadata'],
+    reporters: ['default', './test/support/summary.reporter.ts'],
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts'] },
+        test: { name: 'unit', include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'test/architecture/**/*.spec.ts'] },
       },
       {
         extends: true,

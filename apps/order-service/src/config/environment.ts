@@ -5,6 +5,16 @@ const AMQP_NAME = /^[A-Za-z0-9._:-]{1,255}$/;
 const amqpName = (variable: string) =>
   Matches(AMQP_NAME, { message: `${variable} must be 1-255 characters of A-Z a-z 0-9 . _ : -` });
 
+/** An integer read from the environment's text, with one message that states the whole range. */
+function integerSetting(variable: string, min: number, max = Number.MAX_SAFE_INTEGER): PropertyDecorator {
+  const message =
+    max === Number.MAX_SAFE_INTEGER
+      ? `${variable} must be an integer of at least ${min}`
+      : `${variable} must be an integer between ${min} and ${max}`;
+  const decorators = [Type(() => Number), IsInt({ message }), Min(min, { message }), Max(max, { message })];
+  return (target, property) => decorators.forEach((decorate) => decorate(target, property));
+}
+
 /**
  * Every setting the service reads, with the defaults that work on a developer machine (local
  * Postgres with trust auth, local RabbitMQ as guest). Property names are the environment variables.
@@ -15,10 +25,7 @@ export class Environment {
   })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/order_service';
 
-  @Type(() => Number)
-  @IsInt({ message: 'DATABASE_POOL_SIZE must be an integer' })
-  @Min(1, { message: 'DATABASE_POOL_SIZE must be at least 1' })
-  @Max(200, { message: 'DATABASE_POOL_SIZE must be at most 200' })
+  @integerSetting('DATABASE_POOL_SIZE', 1, 200)
   DATABASE_POOL_SIZE = 10;
 
   @Transform(({ value }: { value: unknown }) => parseBoolean(value))
@@ -28,10 +35,7 @@ export class Environment {
   @Matches(/^amqps?:\/\/.+/, { message: 'RABBITMQ_URL must be an amqp:// or amqps:// URL' })
   RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
-  @Type(() => Number)
-  @IsInt({ message: 'HTTP_PORT must be an integer' })
-  @Min(0, { message: 'HTTP_PORT must be between 0 and 65535' })
-  @Max(65535, { message: 'HTTP_PORT must be between 0 and 65535' })
+  @integerSetting('HTTP_PORT', 0, 65535)
   HTTP_PORT = 3000;
 
   @amqpName('INBOUND_EXCHANGE')
@@ -58,26 +62,16 @@ export class Environment {
   @amqpName('EVENTS_QUEUE')
   EVENTS_QUEUE = 'order.calculated';
 
-  @Type(() => Number)
-  @IsInt({ message: 'INBOUND_PREFETCH must be an integer' })
-  @Min(1, { message: 'INBOUND_PREFETCH must be between 1 and 65535' })
-  @Max(65535, { message: 'INBOUND_PREFETCH must be between 1 and 65535' })
+  @integerSetting('INBOUND_PREFETCH', 1, 65535)
   INBOUND_PREFETCH = 50;
 
-  @Type(() => Number)
-  @IsInt({ message: 'PROCESSING_MAX_ATTEMPTS must be an integer' })
-  @Min(1, { message: 'PROCESSING_MAX_ATTEMPTS must be between 1 and 100' })
-  @Max(100, { message: 'PROCESSING_MAX_ATTEMPTS must be between 1 and 100' })
+  @integerSetting('PROCESSING_MAX_ATTEMPTS', 1, 100)
   PROCESSING_MAX_ATTEMPTS = 5;
 
-  @Type(() => Number)
-  @IsInt({ message: 'RETRY_BASE_DELAY_MS must be an integer' })
-  @Min(1, { message: 'RETRY_BASE_DELAY_MS must be at least 1' })
+  @integerSetting('RETRY_BASE_DELAY_MS', 1)
   RETRY_BASE_DELAY_MS = 200;
 
-  @Type(() => Number)
-  @IsInt({ message: 'RETRY_MAX_DELAY_MS must be an integer' })
-  @Min(1, { message: 'RETRY_MAX_DELAY_MS must be at least 1' })
+  @integerSetting('RETRY_MAX_DELAY_MS', 1)
   RETRY_MAX_DELAY_MS = 30_000;
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'], {

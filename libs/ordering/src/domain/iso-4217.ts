@@ -1,5 +1,5 @@
 /**
- * ISO 4217 list one as in force in November 2026, by number of minor-unit digits. Left out: codes
+ * ISO 4217 list as in force in November 2026, by number of minor-unit digits. Left out: codes
  * withdrawn by then (ANG, BGN, CUC, HRK, SLL, ZWL and older) and codes without a minor unit, which
  * cannot price anything (see NO_MINOR_UNIT).
  */

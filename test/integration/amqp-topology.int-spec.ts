@@ -1,0 +1,72 @@
+import amqp from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { declareTopology, type TopologySettings } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
+import { type BrokerNames, RABBITMQ_URL, TestBroker } from '../support/test-broker.js';
+
+const settingsOf = (names: BrokerNames): TopologySettings => ({
+  inboundExchange: names.INBOUND_EXCHANGE,
+  inboundRoutingKey: names.INBOUND_ROUTING_KEY,
+  inboundQueue: names.INBOUND_QUEUE,
+  deadLetterExchange: names.DEAD_LETTER_EXCHANGE,
+  deadLetterQueue: names.DEAD_LETTER_QUEUE,
+  eventsExchange: names.EVENTS_EXCHANGE,
+  eventsRoutingKey: names.EVENTS_ROUTING_KEY,
+  eventsQueue: names.EVENTS_QUEUE,
+});
+
+/** Product A or B got to the broker first and declared things its own way, on fresh names. */
+async function withPeerFirst(
+  scenario: (names: BrokerNames, channel: amqp.Channel, peer: TestBroker) => Promise<void>,
+): Promise<void> {
+  const peer = await TestBroker.connect();
+  const connection = await amqp.connect(RABBITMQ_URL);
+  try {
+    await scenario(peer.names, await connection.createChannel(), peer);
+  } finally {
+    await connection.close();
+    await peer.deleteAll();
+    await peer.close();
+  }
+}
+
+describe('declareTopology against a real RabbitMQ', () => {
+  let broker: TestBroker;
+
+  beforeAll(async () => {
+    broker = await TestBroker.connect();
+  });
+
+  afterAll(async () => {
+    await broker?.deleteAll();
+    await broker?.close();
+  });
+
+  it('declares the contract topology, can run again, and routes order.placed to the inbound queue', async () => {
+    const settings = settingsOf(broker.names);
+    await declareTopology(RABBITMQ_URL, settings);
+    await declareTopology(RABBITMQ_URL, settings);
+
+    await broker.publish({ hello: 'world' });
+    expect(await broker.messageCount(settings.inboundQueue)).toBe(1);
+    await broker.drain(settings.inboundQueue);
+  });
+
+  it('agrees with a product that declared the queues first as plain durable queues', () =>
+    withPeerFirst(async (names, channel) => {
+      await channel.assertExchange(names.INBOUND_EXCHANGE, 'topic', { durable: true });
+      await channel.assertQueue(names.INBOUND_QUEUE, { durable: true });
+      await channel.assertQueue(names.EVENTS_QUEUE, { durable: true });
+      await expect(declareTopology(RABBITMQ_URL, settingsOf(names))).resolves.toBeUndefined();
+    }));
+
+  it('keeps a peer declaration with other settings instead of failing to start', () =>
+    withPeerFirst(async (names, channel, peer) => {
+      await channel.assertExchange(names.DEAD_LETTER_EXCHANGE, 'fanout', { durable: true });
+      await channel.assertQueue(names.INBOUND_QUEUE, { durable: true, arguments: { 'x-max-priority': 5 } });
+      await declareTopology(RABBITMQ_URL, settingsOf(names));
+
+      await peer.publish({ routed: true });
+      expect(await peer.messageCount(names.INBOUND_QUEUE)).toBe(1);
+      await peer.drain(names.INBOUND_QUEUE);
+    }));
+});
