@@ -1,5 +1,5 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { ChannelWrapper } from 'amqp-connection-manager';
+import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import amqpConnectionManager from 'amqp-connection-manager';
 import type { Options } from 'amqplib';
 
@@ -11,7 +11,7 @@ export const PUBLISH_TIMEOUT_MS = 10_000;
  */
 export class AmqpPublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(AmqpPublisher.name);
-  private readonly connection;
+  private readonly connection: AmqpConnectionManager;
   private readonly channel: ChannelWrapper;
 
   constructor(url: string) {
