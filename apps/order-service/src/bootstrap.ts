@@ -5,8 +5,10 @@ import type { Environment } from './config/environment.js';
 import { declareTopology } from './outbound/amqp/amqp-topology.js';
 import { createDataSource } from './outbound/postgres/data-source.js';
 import { ensureDatabaseExists, runMigrations } from './outbound/postgres/database-bootstrap.js';
+import { backoffDelay } from './resilience/backoff.js';
 
 const logger = new Logger('Bootstrap');
+const FIRST_RETRY_DELAY_MS = 500;
 
 /** Waits for a dependency that is still starting (a pod scheduled before its database), loudly. */
 export async function untilReady<T>(what: string, attempt: () => Promise<T>, maxDelayMs = 5_000): Promise<T> {
@@ -14,7 +16,7 @@ export async function untilReady<T>(what: string, attempt: () => Promise<T>, max
     try {
       return await attempt();
     } catch (error) {
-      const delay = Math.min(maxDelayMs, 250 * 2 ** tries);
+      const delay = backoffDelay(tries, FIRST_RETRY_DELAY_MS, maxDelayMs);
       logger.warn(`${what} not ready (${(error as Error).message}); retrying in ${delay} ms`);
       await sleep(delay);
     }

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { DependencyUnavailableError, ReceiveOrderCommand } from '@app/ordering';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AmqpDeadLetterPublisher } from '../../outbound/amqp/amqp-dead-letter.publisher.js';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay } from '../../resilience/backoff.js';
 import type { InboundDelivery } from './inbound-delivery.js';
 import { decodeOrderMessage, InvalidJsonError } from './order-message.decoder.js';
 import { type Rejection, rejectionFor } from './rejection.js';
