@@ -1,4 +1,4 @@
-import type { GetMessage } from 'amqplib';
+import type { Message } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anItem, anOrderMessage, uniqueExternalId } from '../fixtures/order.mother.js';
 import { serviceEnvironment } from '../support/order-service.env.js';
@@ -23,7 +23,7 @@ describe('order intake: product A publishes, the service stores and calculates',
   let broker: TestBroker;
   let proxy: TcpProxy;
   let service: ServiceProcess;
-  const deadLetters: GetMessage[] = [];
+  const deadLetters: Message[] = [];
 
   const ordersFor = (externalId: string) =>
     database.query<OrderRow>('SELECT * FROM orders WHERE external_id = $1', [externalId]);
@@ -67,7 +67,7 @@ describe('order intake: product A publishes, the service stores and calculates',
     await database?.drop();
   });
 
-  it('turns the contract example into one CALCULATED order with an exact total and one pending OrderCalculated', async () => {
+  it('turns the contract example into one CALCULATED order with an exact total and one published OrderCalculated', async () => {
     const message = anOrderMessage({
       customerId: 'C-42',
       currency: 'BRL',
@@ -89,11 +89,13 @@ describe('order intake: product A publishes, the service stores and calculates',
       { line_no: 1, product_id: 'P-1', unit_price: '19.90', quantity: 2 },
       { line_no: 2, product_id: 'P-7', unit_price: '5.50', quantity: 1 },
     ]);
-    const outbox = await outboxFor(order.id);
-    expect(outbox).toHaveLength(1);
-    expect(outbox[0].published_at).toBeNull();
-    expect(outbox[0].correlation_id).toBe('corr-42');
-    expect(outbox[0].payload).toEqual({
+    const published = await eventually(async () => {
+      const rows = await outboxFor(order.id);
+      return rows.every((row) => row.published_at !== null) ? rows : undefined;
+    });
+    expect(published).toHaveLength(1);
+    expect(published[0].correlation_id).toBe('corr-42');
+    expect(published[0].payload).toEqual({
       eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       eventType: 'OrderCalculated',
       occurredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
@@ -109,6 +111,8 @@ describe('order intake: product A publishes, the service stores and calculates',
         { productId: 'P-7', name: 'Pad', unitPrice: '5.50', quantity: 1, lineTotal: '5.50' },
       ],
     });
+    const [delivered] = await broker.drain(broker.names.EVENTS_QUEUE);
+    expect(JSON.parse(delivered.content.toString())).toEqual(published[0].payload);
     await inboundDrained();
   });
 

@@ -1,5 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { BrokerNames } from './test-broker.js';
 import { RABBITMQ_URL } from './test-broker.js';
+
+/** Product B's key in every test service. */
+export const TEST_API_KEY = 'test-api-key-0123456789';
 
 /** The environment of a service process wired to one test's database and queues. */
 export function serviceEnvironment(
@@ -13,6 +17,10 @@ export function serviceEnvironment(
     ...names,
     RETRY_BASE_DELAY_MS: '20',
     RETRY_MAX_DELAY_MS: '500',
+    API_KEYS: TEST_API_KEY,
+    NODE_ENV: 'test',
+    // Unique, so a test can find (and cut) this service's own broker connections.
+    SERVICE_NAME: `order-service-test-${randomBytes(4).toString('hex')}`,
     ...overrides,
   };
 }

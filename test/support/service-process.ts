@@ -34,6 +34,17 @@ export class ServiceProcess {
     return this.output;
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Where the service's HTTP API listens (it binds a free port: HTTP_PORT=0). */
+  get baseUrl(): string {
+    const port = /HTTP on port (\d+)/.exec(this.output)?.[1];
+    if (!port) throw new Error(`the service has not reported its HTTP port:\n${this.output}`);
+    return `http://127.0.0.1:${port}`;
+  }
+
   async waitForLog(text: string, timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.output.includes(text)) {

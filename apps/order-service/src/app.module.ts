@@ -1,16 +1,40 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { Clock, commandHandlers, IdGenerator, OrderRepository, UnitOfWork } from '@app/ordering';
+import { TerminusModule } from '@nestjs/terminus';
+import {
+  Clock,
+  IdGenerator,
+  OrderEventsOutbox,
+  OrderRepository,
+  orderingApplicationProviders,
+  OrderViewStore,
+  UnitOfWork,
+} from '@app/ordering';
 import { DataSource } from 'typeorm';
 import { Environment } from './config/environment.js';
+import { AmqpHealthIndicator } from './health/amqp.health-indicator.js';
+import { HealthHttpController } from './health/health.http-controller.js';
+import { PostgresHealthIndicator } from './health/postgres.health-indicator.js';
+import { AmqpOrderPlacedServer } from './inbound/amqp/amqp-order-placed.server.js';
 import {
   InboundProcessingSettings,
   OrderPlacedDeliveryProcessor,
 } from './inbound/amqp/order-placed.delivery-processor.js';
 import { OrderPlacedMessageController } from './inbound/amqp/order-placed.message-controller.js';
+import { ApiKeyGuard } from './inbound/http/auth/api-key.guard.js';
+import { ApiKeys } from './inbound/http/auth/api-keys.js';
+import { OrdersHttpController } from './inbound/http/orders.http-controller.js';
+import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
+import { MetricsHttpController } from './observability/metrics.http-controller.js';
+import { OrderServiceMetrics } from './observability/order-service.metrics.js';
 import { AmqpDeadLetterPublisher } from './outbound/amqp/amqp-dead-letter.publisher.js';
 import { AmqpPublisher } from './outbound/amqp/amqp-publisher.js';
+import { readOutboxBacklog } from './outbound/outbox/outbox-backlog.js';
+import { OutboxRelay, OutboxRelaySettings } from './outbound/outbox/outbox.relay.js';
+import { OutboxSignal } from './outbound/outbox/outbox.signal.js';
 import { DatabaseLifecycle } from './outbound/postgres/database-lifecycle.js';
+import { TypeOrmOrderEventsOutbox } from './outbound/postgres/typeorm-order-events.outbox.js';
+import { TypeOrmOrderViewStore } from './outbound/postgres/typeorm-order-view.store.js';
 import { TypeOrmOrderRepository } from './outbound/postgres/typeorm-order.repository.js';
 import { TypeOrmUnitOfWork } from './outbound/postgres/typeorm-unit-of-work.js';
 import { RandomUuidGenerator } from './outbound/system/random-uuid.generator.js';
@@ -23,12 +47,15 @@ const persistenceProviders = [
   TypeOrmUnitOfWork,
   { provide: UnitOfWork, useExisting: TypeOrmUnitOfWork },
   { provide: OrderRepository, useClass: TypeOrmOrderRepository },
+  { provide: OrderViewStore, useClass: TypeOrmOrderViewStore },
+  { provide: OrderEventsOutbox, useClass: TypeOrmOrderEventsOutbox },
 ];
 
 const messagingProviders = [
   {
     provide: AmqpPublisher,
-    useFactory: (environment: Environment) => new AmqpPublisher(environment.RABBITMQ_URL),
+    useFactory: (environment: Environment) =>
+      new AmqpPublisher(environment.RABBITMQ_URL, `${environment.SERVICE_NAME} publisher`),
     inject: [Environment],
   },
   {
@@ -49,6 +76,39 @@ const messagingProviders = [
     inject: [Environment],
   },
   OrderPlacedDeliveryProcessor,
+  OutboxSignal,
+  {
+    provide: OutboxRelaySettings,
+    useFactory: (environment: Environment) =>
+      new OutboxRelaySettings(
+        environment.EVENTS_EXCHANGE,
+        environment.EVENTS_ROUTING_KEY,
+        environment.OUTBOX_BATCH_SIZE,
+        environment.OUTBOX_POLL_INTERVAL_MS,
+        environment.OUTBOX_RETENTION_HOURS,
+        environment.RETRY_BASE_DELAY_MS,
+        environment.RETRY_MAX_DELAY_MS,
+      ),
+    inject: [Environment],
+  },
+  OutboxRelay,
+  GracefulShutdown,
+];
+
+const httpProviders = [
+  {
+    provide: ApiKeys,
+    useFactory: (environment: Environment) => new ApiKeys(environment.API_KEYS),
+    inject: [Environment],
+  },
+  ApiKeyGuard,
+  PostgresHealthIndicator,
+  AmqpHealthIndicator,
+  {
+    provide: OrderServiceMetrics,
+    useFactory: (dataSource: DataSource) => new OrderServiceMetrics(() => readOutboxBacklog(dataSource)),
+    inject: [DataSource],
+  },
 ];
 
 const systemProviders = [
@@ -59,18 +119,20 @@ const systemProviders = [
 /** The composition root: plugs the adapters into the ordering core's ports. */
 @Module({})
 export class AppModule {
-  static forRoot(environment: Environment, dataSource: DataSource): DynamicModule {
+  static forRoot(environment: Environment, dataSource: DataSource, inbound: AmqpOrderPlacedServer): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot()],
-      controllers: [OrderPlacedMessageController],
+      imports: [CqrsModule.forRoot(), TerminusModule.forRoot({ errorLogStyle: 'json' })],
+      controllers: [OrderPlacedMessageController, OrdersHttpController, HealthHttpController, MetricsHttpController],
       providers: [
         { provide: Environment, useValue: environment },
         { provide: DataSource, useValue: dataSource },
+        { provide: AmqpOrderPlacedServer, useValue: inbound },
         ...persistenceProviders,
         ...messagingProviders,
+        ...httpProviders,
         ...systemProviders,
-        ...commandHandlers,
+        ...orderingApplicationProviders,
       ],
     };
   }

@@ -1,31 +1,44 @@
 import 'reflect-metadata';
-import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
+import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { AddressInfo } from 'node:net';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { prepareBroker, prepareDatabase } from './bootstrap.js';
 import { loadEnvironment } from './config/environment.js';
-import { orderPlacedTransport } from './inbound/amqp/order-placed.transport.js';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+import { AmqpOrderPlacedServer } from './inbound/amqp/amqp-order-placed.server.js';
+import { HttpErrorFilter } from './inbound/http/http-error.filter.js';
+import { setUpOpenApi } from './inbound/http/open-api.js';
+import { PinoLogger } from './observability/pino.logger.js';
 
 async function main(): Promise<void> {
   const environment = loadEnvironment();
-  const logger = new ConsoleLogger({
-    json: true,
-    logLevels: LEVELS.slice(0, LEVELS.indexOf(environment.LOG_LEVEL as LogLevel) + 1),
-  });
+  const logger = new PinoLogger(environment.LOG_LEVEL as LogLevel, environment.SERVICE_NAME);
   Logger.overrideLogger(logger);
   const dataSource = await prepareDatabase(environment);
   await prepareBroker(environment);
-  const app = await NestFactory.create(AppModule.forRoot(environment, dataSource), { logger });
-  app.connectMicroservice(orderPlacedTransport(environment), { inheritAppConfig: true });
+  const inbound = new AmqpOrderPlacedServer({
+    url: environment.RABBITMQ_URL,
+    connectionName: `${environment.SERVICE_NAME} consumer`,
+    queue: environment.INBOUND_QUEUE,
+    prefetch: environment.INBOUND_PREFETCH,
+    reconnectBaseDelayMs: environment.RETRY_BASE_DELAY_MS,
+    reconnectMaxDelayMs: Math.min(environment.RETRY_MAX_DELAY_MS, 5_000),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(environment, dataSource, inbound),
+    new FastifyAdapter(),
+    { logger },
+  );
+  app.useGlobalFilters(new HttpErrorFilter());
+  setUpOpenApi(app);
+  app.connectMicroservice({ strategy: inbound });
   app.enableShutdownHooks();
   await app.startAllMicroservices();
   await app.listen(environment.HTTP_PORT, '0.0.0.0');
-  logger.log(
-    `order-service consuming ${environment.INBOUND_QUEUE}, HTTP on port ${environment.HTTP_PORT}`,
-    'Bootstrap',
-  );
+  // The bound port, not the configured one: HTTP_PORT=0 asks the system for a free port.
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  logger.log(`order-service consuming ${environment.INBOUND_QUEUE}, HTTP on port ${port}`, 'Bootstrap');
 }
 
 main().catch((error: unknown) => {

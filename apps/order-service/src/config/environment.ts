@@ -82,6 +82,45 @@ export class Environment {
   @IsString()
   @MinLength(1, { message: 'SERVICE_NAME must not be empty' })
   SERVICE_NAME = 'order-service';
+
+  @IsIn(['development', 'test', 'production'], { message: 'NODE_ENV must be one of development, test, production' })
+  NODE_ENV = 'development';
+
+  /**
+   * Product B's API keys, comma-separated. Outside production an unset list falls back to
+   * DEVELOPMENT_API_KEY so that the quick start works; production refuses to start without keys.
+   */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? splitList(value) : value))
+  @IsString({ each: true })
+  @MinLength(16, { each: true, message: 'API_KEYS must list keys of at least 16 characters, comma-separated' })
+  API_KEYS: string[] = [];
+
+  @integerSetting('OUTBOX_BATCH_SIZE', 1, 5000)
+  OUTBOX_BATCH_SIZE = 250;
+
+  @integerSetting('OUTBOX_POLL_INTERVAL_MS', 10, 60_000)
+  OUTBOX_POLL_INTERVAL_MS = 500;
+
+  @integerSetting('OUTBOX_RETENTION_HOURS', 1, 24 * 365)
+  OUTBOX_RETENTION_HOURS = 24;
+}
+
+export const DEVELOPMENT_API_KEY = 'local-development-key';
+
+/** Values that must never appear in a log line or an error message. */
+const SECRET_VARIABLES = new Set(['API_KEYS']);
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+/** What a bad value looks like in the error: secrets hidden, credentials in URLs masked. */
+function shown(variable: string, value: string | undefined): string {
+  if (SECRET_VARIABLES.has(variable)) return '(hidden)';
+  return JSON.stringify(value?.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@'));
 }
 
 function parseBoolean(value: unknown): unknown {
@@ -112,9 +151,15 @@ export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
     throw new InvalidConfigurationError(
       errors.map((error) => {
         const messages = Object.values(error.constraints ?? {}).join('; ');
-        return `${messages} (got ${JSON.stringify(source[error.property])})`;
+        return `${messages} (got ${shown(error.property, source[error.property])})`;
       }),
     );
+  }
+  if (environment.API_KEYS.length === 0) {
+    if (environment.NODE_ENV === 'production') {
+      throw new InvalidConfigurationError(['API_KEYS must be set when NODE_ENV is production']);
+    }
+    environment.API_KEYS = [DEVELOPMENT_API_KEY];
   }
   return environment;
 }

@@ -1,8 +1,10 @@
-import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { DependencyUnavailableError, ReceiveOrderCommand } from '@app/ordering';
+import { DependencyUnavailableError, ReceiveOrderCommand, type ReceiveOrderResult } from '@app/ordering';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AmqpDeadLetterPublisher } from '../../outbound/amqp/amqp-dead-letter.publisher.js';
+import { LogContext } from '../../observability/log-context.js';
+import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
 import { backoffDelay } from '../../resilience/backoff.js';
 import type { InboundDelivery } from './inbound-delivery.js';
 import { decodeOrderMessage, InvalidJsonError } from './order-message.decoder.js';
@@ -25,7 +27,7 @@ export class InboundProcessingSettings {
  * unacked for good.
  */
 @Injectable()
-export class OrderPlacedDeliveryProcessor implements BeforeApplicationShutdown {
+export class OrderPlacedDeliveryProcessor {
   private readonly logger = new Logger('OrderIntake');
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
@@ -34,13 +36,16 @@ export class OrderPlacedDeliveryProcessor implements BeforeApplicationShutdown {
     private readonly commandBus: CommandBus,
     private readonly deadLetters: AmqpDeadLetterPublisher,
     private readonly settings: InboundProcessingSettings,
+    private readonly metrics: OrderServiceMetrics,
   ) {}
 
   async process(delivery: InboundDelivery): Promise<void> {
     // Deliveries arriving while stopping stay unacked; the broker requeues them when we disconnect.
     if (this.stopping) return;
-    const work = this.settle(delivery).catch((error: unknown) =>
-      this.logger.error({ message: 'Delivery left unsettled; the broker will redeliver it', error: describe(error) }),
+    const work = LogContext.run(delivery.metadata, () =>
+      this.settle(delivery).catch((error: unknown) =>
+        this.logger.error({ message: 'Delivery left unsettled; the broker will redeliver it', error: describe(error) }),
+      ),
     );
     this.inFlight.add(work);
     try {
@@ -50,7 +55,8 @@ export class OrderPlacedDeliveryProcessor implements BeforeApplicationShutdown {
     }
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** Lets the deliveries in hand settle (up to the grace period); later ones are left to the broker. */
+  async drain(): Promise<void> {
     this.stopping = true;
     await Promise.race([Promise.allSettled(this.inFlight), sleep(this.settings.shutdownGraceMs)]);
   }
@@ -67,7 +73,8 @@ export class OrderPlacedDeliveryProcessor implements BeforeApplicationShutdown {
       try {
         const result = await this.commandBus.execute(new ReceiveOrderCommand(body, delivery.metadata));
         if (delivery.ack()) {
-          this.logger.log({ message: `Order ${result.outcome}`, ...result, ...delivery.metadata });
+          this.counted(result);
+          this.logger.log({ message: `Order ${result.outcome}`, ...result });
         }
         return;
       } catch (error) {
@@ -75,11 +82,7 @@ export class OrderPlacedDeliveryProcessor implements BeforeApplicationShutdown {
         if (rejection) return this.deadLetter(delivery, rejection);
         if (error instanceof DependencyUnavailableError) {
           outages += 1;
-          this.logger.warn({
-            message: 'Dependency unavailable; will retry',
-            error: error.message,
-            ...delivery.metadata,
-          });
+          this.logger.warn({ message: 'Dependency unavailable; will retry', error: error.message });
           await this.pause(outages);
           continue;
         }
@@ -90,11 +93,7 @@ export class OrderPlacedDeliveryProcessor implements BeforeApplicationShutdown {
             detail: `Processing failed ${failures} times; last error: ${describe(error)}`,
           });
         }
-        this.logger.warn({
-          message: `Processing failed (attempt ${failures})`,
-          error: describe(error),
-          ...delivery.metadata,
-        });
+        this.logger.warn({ message: `Processing failed (attempt ${failures})`, error: describe(error) });
         await this.pause(failures);
       }
     }
@@ -105,7 +104,8 @@ export class OrderPlacedDeliveryProcessor implements BeforeApplicationShutdown {
       try {
         await this.deadLetters.publish(delivery.message, rejection);
         if (delivery.ack()) {
-          this.logger.warn({ message: 'Message dead-lettered', ...rejection, ...delivery.metadata });
+          this.metrics.ordersRejected.inc({ reason: rejection.reason });
+          this.logger.warn({ message: 'Message dead-lettered', ...rejection });
         }
         return;
       } catch (error) {
@@ -114,6 +114,15 @@ export class OrderPlacedDeliveryProcessor implements BeforeApplicationShutdown {
         await this.pause(outages);
       }
     }
+  }
+
+  private counted({ outcome }: ReceiveOrderResult): void {
+    if (outcome === 'duplicate') {
+      this.metrics.ordersDuplicate.inc();
+      return;
+    }
+    this.metrics.ordersReceived.inc();
+    this.metrics.ordersCalculated.inc();
   }
 
   private pause(attempt: number): Promise<void> {

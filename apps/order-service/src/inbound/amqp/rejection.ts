@@ -1,7 +1,8 @@
 import { DomainError } from '@app/ordering';
 
 /** The contract's x-rejection-reason codes. */
-export type RejectionReason = 'invalid-json' | 'invalid-order' | 'duplicate-conflict' | 'processing-failed';
+export const REJECTION_REASONS = ['invalid-json', 'invalid-order', 'duplicate-conflict', 'processing-failed'] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 export interface Rejection {
   readonly reason: RejectionReason;

@@ -1,23 +1,49 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import amqpConnectionManager from 'amqp-connection-manager';
-import type { Options } from 'amqplib';
+import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 
 export const PUBLISH_TIMEOUT_MS = 10_000;
+
+/** A message whose `messageId` is unique among those in flight, so a broker return can be matched to it. */
+export interface MandatoryMessage {
+  readonly exchange: string;
+  readonly routingKey: string;
+  readonly content: Buffer;
+  readonly options: Options.Publish & { readonly messageId: string };
+}
+
+/** `routed`: a queue holds it. `unroutable`: confirmed, but returned because no queue was bound. */
+export type MandatoryOutcome = 'routed' | 'unroutable';
 
 /**
  * A long-lived connection with a confirm channel: `publish` resolves only once the broker has
  * taken responsibility for the message, and reconnects by itself after an outage.
  */
 export class AmqpPublisher implements OnApplicationShutdown {
-  private readonly logger = new Logger(AmqpPublisher.name);
+  private readonly logger: Logger;
   private readonly connection: AmqpConnectionManager;
   private readonly channel: ChannelWrapper;
+  private readonly returned = new Set<string>();
 
-  constructor(url: string) {
-    this.connection = amqpConnectionManager.connect([url], { heartbeatIntervalInSeconds: 10 });
+  constructor(url: string, connectionName: string) {
+    this.logger = new Logger('AmqpPublisher');
+    this.connection = amqpConnectionManager.connect([url], {
+      heartbeatIntervalInSeconds: 10,
+      reconnectTimeInSeconds: 1,
+      connectionOptions: { clientProperties: { connection_name: connectionName } },
+    });
     this.connection.on('disconnect', ({ err }) => this.logger.warn(`Publisher disconnected: ${err?.message}`));
-    this.channel = this.connection.createChannel({ confirm: true, publishTimeout: PUBLISH_TIMEOUT_MS });
+    this.channel = this.connection.createChannel({
+      confirm: true,
+      publishTimeout: PUBLISH_TIMEOUT_MS,
+      // The broker sends basic.return before the basic.ack of the same message, so the id is
+      // recorded here before publishMandatory's confirmation resolves.
+      setup: (channel: ConfirmChannel) => {
+        channel.on('return', (message: ConsumeMessage) => this.returned.add(String(message.properties.messageId)));
+        return Promise.resolve();
+      },
+    });
   }
 
   isConnected(): boolean {
@@ -26,6 +52,17 @@ export class AmqpPublisher implements OnApplicationShutdown {
 
   async publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
     await this.channel.publish(exchange, routingKey, content, { persistent: true, ...options });
+  }
+
+  /** A broker confirms an unroutable message too; `mandatory` makes it say so with a return. */
+  async publishMandatory({ exchange, routingKey, content, options }: MandatoryMessage): Promise<MandatoryOutcome> {
+    try {
+      await this.channel.publish(exchange, routingKey, content, { persistent: true, ...options, mandatory: true });
+    } catch (error) {
+      this.returned.delete(options.messageId);
+      throw error;
+    }
+    return this.returned.delete(options.messageId) ? 'unroutable' : 'routed';
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -2,13 +2,11 @@ import { Injectable } from '@nestjs/common';
 import {
   ConcurrentModificationError,
   type Order,
-  OrderCalculated,
   type OrderAdmission,
   OrderNotFoundError,
   OrderRepository,
 } from '@app/ordering';
-import { DataSource, type EntityManager } from 'typeorm';
-import { toOrderCalculatedMessage } from '../outbox/order-calculated.message.js';
+import { In } from 'typeorm';
 import { OrderMapper } from './order.mapper.js';
 import { OrderLineOrmEntity } from './order-line.orm-entity.js';
 import { OrderOrmEntity } from './order.orm-entity.js';
@@ -40,21 +38,14 @@ const UPDATE_ORDER = `
   SET status = $2, total = $3, calculated_at = $4, updated_at = now(), version = version + 1
   WHERE id = $1 AND version = $5`;
 
-const INSERT_OUTBOX = `
-  INSERT INTO outbox (event_id, event_type, aggregate_id, correlation_id, payload, occurred_at)
-  SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::json[], $6::timestamptz[])`;
-
 @Injectable()
 export class TypeOrmOrderRepository extends OrderRepository {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly unitOfWork: TypeOrmUnitOfWork,
-  ) {
+  constructor(private readonly unitOfWork: TypeOrmUnitOfWork) {
     super();
   }
 
   async add(order: Order): Promise<OrderAdmission> {
-    const manager = this.manager();
+    const manager = this.unitOfWork.manager();
     const snapshot = order.toSnapshot();
     const inserted: unknown[] = await manager.query(INSERT_ORDER_WITH_LINES, [
       snapshot.id,
@@ -91,7 +82,7 @@ export class TypeOrmOrderRepository extends OrderRepository {
   async getById(orderId: string): Promise<Order> {
     const loaded = this.unitOfWork.current()?.loaded.get(orderId);
     if (loaded) return loaded;
-    const manager = this.manager();
+    const manager = this.unitOfWork.manager();
     const row = await manager.findOneBy(OrderOrmEntity, { id: orderId });
     if (!row) throw new OrderNotFoundError(orderId);
     const lines = await manager.findBy(OrderLineOrmEntity, { orderId });
@@ -101,7 +92,7 @@ export class TypeOrmOrderRepository extends OrderRepository {
   }
 
   async save(order: Order): Promise<void> {
-    const manager = this.manager();
+    const manager = this.unitOfWork.manager();
     const snapshot = order.toSnapshot();
     // For UPDATE, TypeORM answers [rows, affected row count].
     const [, updated] = await manager.query<[unknown[], number]>(UPDATE_ORDER, [
@@ -112,22 +103,20 @@ export class TypeOrmOrderRepository extends OrderRepository {
       snapshot.version,
     ]);
     if (updated !== 1) throw new ConcurrentModificationError(snapshot.id, snapshot.version);
-    const messages = order
-      .pullEvents()
-      .filter((event) => event instanceof OrderCalculated)
-      .map((event) => ({ event, message: toOrderCalculatedMessage(event) }));
-    if (messages.length === 0) return;
-    await manager.query(INSERT_OUTBOX, [
-      messages.map(({ event }) => event.eventId),
-      messages.map(({ event }) => event.eventType),
-      messages.map(({ event }) => event.orderId),
-      messages.map(({ event }) => event.correlationId),
-      messages.map(({ message }) => JSON.stringify(message)),
-      messages.map(({ event }) => event.occurredAt),
-    ]);
   }
 
-  private manager(): EntityManager {
-    return this.unitOfWork.current()?.manager ?? this.dataSource.manager;
+  async listAfter(afterId: string | null, limit: number): Promise<Order[]> {
+    const manager = this.unitOfWork.manager();
+    const rows = await manager
+      .createQueryBuilder(OrderOrmEntity, 'o')
+      .where(afterId === null ? 'TRUE' : 'o.id > :afterId', { afterId })
+      .orderBy('o.id')
+      .limit(limit)
+      .getMany();
+    if (rows.length === 0) return [];
+    const lines = await manager.findBy(OrderLineOrmEntity, { orderId: In(rows.map((row) => row.id)) });
+    const linesByOrder = new Map(rows.map((row) => [row.id, [] as OrderLineOrmEntity[]]));
+    for (const line of lines) linesByOrder.get(line.orderId)?.push(line);
+    return rows.map((row) => OrderMapper.toDomain(row, linesByOrder.get(row.id) ?? []));
   }
 }

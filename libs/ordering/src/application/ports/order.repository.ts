@@ -13,6 +13,8 @@ export abstract class OrderRepository {
   /** Stores a new order unless its externalId is already known; atomic under concurrent replicas. */
   abstract add(order: Order): Promise<OrderAdmission>;
   abstract getById(orderId: string): Promise<Order>;
-  /** Persists the order's changes and its pending domain events, guarded by its version. */
+  /** Persists the order's changes, guarded by its version; its events are the dispatcher's. */
   abstract save(order: Order): Promise<void>;
+  /** Up to `limit` orders with an id greater than `afterId`, in id order: a walk over the whole model. */
+  abstract listAfter(afterId: string | null, limit: number): Promise<Order[]>;
 }

@@ -1,4 +1,5 @@
 import { CreateWriteModel1763900000000 } from './1763900000000-create-write-model.js';
+import { CreateReadModel1764000000000 } from './1764000000000-create-read-model.js';
 
 /** Every migration, oldest first: an explicit list, so the build decides what runs, not a glob. */
-export const migrations = [CreateWriteModel1763900000000];
+export const migrations = [CreateWriteModel1763900000000, CreateReadModel1764000000000];

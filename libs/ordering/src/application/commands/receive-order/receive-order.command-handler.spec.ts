@@ -1,11 +1,24 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { anItem, anOrderMessage } from '../../../../../../test/fixtures/order.mother.js';
-import { DuplicateOrderConflictError, InvalidOrderError, type Order, OrderCalculated } from '../../../domain/index.js';
+import {
+  DuplicateOrderConflictError,
+  InvalidOrderError,
+  type Order,
+  type OrderCalculated,
+} from '../../../domain/index.js';
 import { Clock } from '../../ports/clock.js';
 import { IdGenerator } from '../../ports/id-generator.js';
 import { type OrderAdmission, OrderRepository } from '../../ports/order.repository.js';
 import { UnitOfWork } from '../../ports/unit-of-work.js';
+import { DomainEventDispatcher } from '../../events/domain-event.dispatcher.js';
+import { OrderCalculatedOutboxWriter } from '../../events/order-calculated.outbox-writer.js';
+import { OrderViewProjector } from '../../events/order-view.projector.js';
+import { OrderEventsOutbox } from '../../ports/order-events.outbox.js';
+import { OrderViewStore } from '../../ports/order-view.store.js';
+import type { StoredOrderStatistics } from '../../read-model/order-statistics.js';
+import type { OrderView } from '../../read-model/order-view.js';
+import type { OrderViewPage } from '../../read-model/order-view-listing.js';
 import { CalculateOrderCommand } from '../calculate-order/calculate-order.command.js';
 import { CalculateOrderCommandHandler } from '../calculate-order/calculate-order.command-handler.js';
 import { ReceiveOrderCommand } from './receive-order.command.js';
@@ -14,7 +27,6 @@ import { ReceiveOrderCommandHandler } from './receive-order.command-handler.js';
 /** The write model as the handlers see it through the port: keyed by externalId, events kept. */
 class InMemoryOrderRepository extends OrderRepository {
   readonly orders = new Map<string, Order>();
-  readonly events: unknown[] = [];
 
   add(order: Order): Promise<OrderAdmission> {
     const existing = [...this.orders.values()].find((known) => known.externalId === order.externalId);
@@ -33,9 +45,42 @@ class InMemoryOrderRepository extends OrderRepository {
     return Promise.resolve(this.orders.get(orderId)!);
   }
 
-  save(order: Order): Promise<void> {
-    this.events.push(...order.pullEvents());
+  save(): Promise<void> {
     return Promise.resolve();
+  }
+
+  listAfter(): Promise<Order[]> {
+    return Promise.resolve([...this.orders.values()]);
+  }
+}
+
+class InMemoryOrderEventsOutbox extends OrderEventsOutbox {
+  readonly events: OrderCalculated[] = [];
+
+  enqueue(event: OrderCalculated): Promise<void> {
+    this.events.push(event);
+    return Promise.resolve();
+  }
+}
+
+class InMemoryOrderViewStore extends OrderViewStore {
+  readonly views = new Map<string, OrderView>();
+
+  save(view: OrderView): Promise<void> {
+    this.views.set(view.orderId, view);
+    return Promise.resolve();
+  }
+
+  findById(orderId: string): Promise<OrderView | null> {
+    return Promise.resolve(this.views.get(orderId) ?? null);
+  }
+
+  list(): Promise<OrderViewPage> {
+    return Promise.reject(new Error('not used by the commands'));
+  }
+
+  statistics(): Promise<StoredOrderStatistics> {
+    return Promise.reject(new Error('not used by the commands'));
   }
 }
 
@@ -50,19 +95,27 @@ const delivery = { messageId: 'm-1', correlationId: 'c-1' };
 
 describe('ReceiveOrderCommandHandler', () => {
   let repository: InMemoryOrderRepository;
+  let outbox: InMemoryOrderEventsOutbox;
+  let views: InMemoryOrderViewStore;
   let handler: ReceiveOrderCommandHandler;
 
   beforeEach(() => {
     repository = new InMemoryOrderRepository();
+    outbox = new InMemoryOrderEventsOutbox();
+    views = new InMemoryOrderViewStore();
+    const events = new DomainEventDispatcher([
+      new OrderViewProjector(repository, views),
+      new OrderCalculatedOutboxWriter(outbox),
+    ]);
     const unitOfWork = new ImmediateUnitOfWork();
-    const calculate = new CalculateOrderCommandHandler(repository, unitOfWork, fixedClock);
+    const calculate = new CalculateOrderCommandHandler(repository, unitOfWork, fixedClock, events);
     const commandBus = {
       execute: (command: unknown) =>
         command instanceof CalculateOrderCommand ? calculate.execute(command) : Promise.reject(new Error('unexpected')),
     } as unknown as CommandBus;
     let sequence = 0;
     const ids: IdGenerator = { newId: () => `00000000-0000-4000-8000-${String(++sequence).padStart(12, '0')}` };
-    handler = new ReceiveOrderCommandHandler(repository, unitOfWork, commandBus, ids, fixedClock);
+    handler = new ReceiveOrderCommandHandler(repository, unitOfWork, commandBus, ids, fixedClock, events);
   });
 
   it('accepts a new order, calculates it and records one OrderCalculated', async () => {
@@ -75,7 +128,28 @@ describe('ReceiveOrderCommandHandler', () => {
     expect(order.status).toBe('CALCULATED');
     expect(order.total!.toString()).toBe('0.30');
     expect(order.correlationId).toBe('c-1');
-    expect(repository.events.filter((event) => event instanceof OrderCalculated)).toHaveLength(1);
+    expect(outbox.events).toHaveLength(1);
+  });
+
+  it('projects the calculated order into the read view, lines and totals as decimal strings', async () => {
+    const message = anOrderMessage({
+      customerId: 'C-42',
+      items: [anItem({ productId: 'P-1', name: 'Mouse', unitPrice: '19.90', quantity: 2 })],
+    });
+    const { orderId } = await handler.execute(new ReceiveOrderCommand(message, delivery));
+    expect(views.views.get(orderId)).toEqual({
+      orderId,
+      externalId: message.externalId,
+      customerId: 'C-42',
+      status: 'CALCULATED',
+      currency: 'BRL',
+      total: '39.80',
+      itemCount: 1,
+      items: [{ productId: 'P-1', name: 'Mouse', unitPrice: '19.90', quantity: 2, lineTotal: '39.80' }],
+      receivedAt: '2026-11-21T10:00:00.000Z',
+      calculatedAt: '2026-11-21T10:00:00.000Z',
+      updatedAt: '2026-11-21T10:00:00.000Z',
+    });
   });
 
   it('answers the same content again as a duplicate of the first order, without a new event', async () => {
@@ -86,7 +160,8 @@ describe('ReceiveOrderCommandHandler', () => {
 
     expect(again).toEqual({ outcome: 'duplicate', orderId: first.orderId, externalId: message.externalId });
     expect(repository.orders.size).toBe(1);
-    expect(repository.events.filter((event) => event instanceof OrderCalculated)).toHaveLength(1);
+    expect(views.views.size).toBe(1);
+    expect(outbox.events).toHaveLength(1);
   });
 
   it('rejects different content under a known externalId as a conflict; the first order stands', async () => {

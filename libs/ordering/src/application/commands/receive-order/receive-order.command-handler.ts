@@ -4,6 +4,7 @@ import { Clock } from '../../ports/clock.js';
 import { IdGenerator } from '../../ports/id-generator.js';
 import { OrderRepository } from '../../ports/order.repository.js';
 import { UnitOfWork } from '../../ports/unit-of-work.js';
+import { DomainEventDispatcher } from '../../events/domain-event.dispatcher.js';
 import { CalculateOrderCommand } from '../calculate-order/calculate-order.command.js';
 import { ReceiveOrderCommand, type ReceiveOrderResult } from './receive-order.command.js';
 
@@ -20,6 +21,7 @@ export class ReceiveOrderCommandHandler implements ICommandHandler<ReceiveOrderC
     private readonly commandBus: CommandBus,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
+    private readonly events: DomainEventDispatcher,
   ) {}
 
   async execute({ body, delivery }: ReceiveOrderCommand): Promise<ReceiveOrderResult> {
@@ -38,6 +40,7 @@ export class ReceiveOrderCommandHandler implements ICommandHandler<ReceiveOrderC
         }
         return { outcome: 'duplicate', orderId: admission.existingOrderId, externalId: placed.externalId };
       }
+      await this.events.dispatch(order.pullEvents());
       await this.commandBus.execute(new CalculateOrderCommand(order.id));
       return { outcome: 'accepted', orderId: order.id, externalId: placed.externalId };
     });

@@ -1,0 +1,168 @@
+import { Logger } from '@nestjs/common';
+import { type CustomTransportStrategy, RmqContext, Server } from '@nestjs/microservices';
+import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from '../../resilience/backoff.js';
+
+/** Product A sends plain JSON, not Nest's `{ pattern, data }` envelope: every delivery is an OrderPlaced. */
+export const ORDER_PLACED_PATTERN = 'order.placed';
+
+export interface OrderPlacedServerOptions {
+  readonly url: string;
+  /** Shown in the broker's connection list, so an operator can tell which replica holds which connection. */
+  readonly connectionName: string;
+  readonly queue: string;
+  readonly prefetch: number;
+  readonly reconnectBaseDelayMs: number;
+  readonly reconnectMaxDelayMs: number;
+}
+
+export type InboundStatus = 'connecting' | 'consuming' | 'detached' | 'stopped';
+
+/** One connection, its channel and the consumer on it; a new one replaces it after any loss. */
+interface Session {
+  readonly connection: ChannelModel;
+  channel?: Channel;
+  consumerTag?: string;
+}
+
+const HEARTBEAT_SECONDS = 10;
+
+/**
+ * The inbound transport: consumes product A's queue with manual acks and a bounded prefetch, and
+ * hands each delivery, raw, to the `@EventPattern(ORDER_PLACED_PATTERN)` handler (whose processor
+ * settles it). It replaces the stock RMQ server, which cannot say whether a consumer is attached
+ * right now (readiness needs that) and stays detached after a channel-level close or a consumer
+ * cancelled by the broker (a deleted queue, a quorum leader moving). Here any loss re-attaches with
+ * backoff until `close`.
+ */
+export class AmqpOrderPlacedServer
+  extends Server<Record<string, never>, InboundStatus>
+  implements CustomTransportStrategy
+{
+  private readonly log = new Logger('InboundConsumer');
+  private session: Session | null = null;
+  private currentStatus: InboundStatus = 'connecting';
+  private readonly stopping = new AbortController();
+
+  constructor(private readonly options: OrderPlacedServerOptions) {
+    super();
+  }
+
+  get consuming(): boolean {
+    return this.currentStatus === 'consuming';
+  }
+
+  get inboundStatus(): InboundStatus {
+    return this.currentStatus;
+  }
+
+  /** Nest waits for the callback: it comes after the first attempt, so the HTTP probes start either way. */
+  listen(callback: () => void): void {
+    void this.attach().finally(callback);
+  }
+
+  /** Stops taking deliveries; those already taken stay on the channel until `close`, for the processor to settle. */
+  async stopConsuming(): Promise<void> {
+    this.stopping.abort();
+    const session = this.session;
+    this.setStatus('stopped');
+    if (session?.channel && session.consumerTag) {
+      await session.channel.cancel(session.consumerTag).catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.stopConsuming();
+    const session = this.session;
+    this.session = null;
+    await session?.connection.close().catch(() => undefined);
+  }
+
+  on(): never {
+    throw new Error('AmqpOrderPlacedServer exposes no events; read inboundStatus instead.');
+  }
+
+  unwrap<T>(): T {
+    return this.session?.connection as T;
+  }
+
+  private async attach(): Promise<void> {
+    for (let attempt = 1; !this.stopping.signal.aborted; attempt++) {
+      try {
+        await this.openSession();
+        return;
+      } catch (error) {
+        const delay = backoffDelay(attempt, this.options.reconnectBaseDelayMs, this.options.reconnectMaxDelayMs);
+        this.log.warn(`Cannot consume ${this.options.queue} (${describe(error)}); retrying in ${delay} ms`);
+        await sleep(delay, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  private async openSession(): Promise<void> {
+    const connection = await amqp.connect(withHeartbeat(this.options.url), {
+      clientProperties: { connection_name: this.options.connectionName },
+    });
+    const session: Session = { connection };
+    this.session = session;
+    connection.on('error', (error: Error) => this.log.warn(`Connection error: ${error.message}`));
+    connection.on('close', () => this.lost(session, 'connection closed'));
+    try {
+      const channel = await connection.createChannel();
+      channel.on('error', (error: Error) => this.log.warn(`Channel error: ${error.message}`));
+      channel.on('close', () => this.lost(session, 'channel closed'));
+      await channel.prefetch(this.options.prefetch);
+      session.channel = channel;
+      const { consumerTag } = await channel.consume(
+        this.options.queue,
+        (message) =>
+          message ? this.dispatch(message, channel) : this.lost(session, 'consumer cancelled by the broker'),
+        { noAck: false },
+      );
+      session.consumerTag = consumerTag;
+    } catch (error) {
+      this.session = null;
+      await connection.close().catch(() => undefined);
+      throw error;
+    }
+    if (this.stopping.signal.aborted) return;
+    this.setStatus('consuming');
+    this.log.log(`Consuming ${this.options.queue} (prefetch ${this.options.prefetch})`);
+  }
+
+  /** Every loss (connection, channel or consumer) ends the session once and starts a new one. */
+  private lost(session: Session, reason: string): void {
+    if (this.session !== session) return;
+    this.session = null;
+    void session.connection.close().catch(() => undefined);
+    // A session lost while still opening makes its opener fail, and the opener's loop retries.
+    if (!session.consumerTag || this.stopping.signal.aborted) return;
+    this.setStatus('detached');
+    this.log.warn(`Stopped consuming ${this.options.queue}: ${reason}; re-attaching`);
+    void this.attach();
+  }
+
+  private dispatch(message: ConsumeMessage, channel: Channel): void {
+    const context = new RmqContext([message, channel, ORDER_PLACED_PATTERN]);
+    this.handleEvent(ORDER_PLACED_PATTERN, { pattern: ORDER_PLACED_PATTERN, data: null }, context).catch(
+      (error: unknown) => this.log.error(`Delivery handler failed: ${describe(error)}`),
+    );
+  }
+
+  private setStatus(status: InboundStatus): void {
+    this.currentStatus = status;
+    this._status$.next(status);
+  }
+}
+
+/** A dead peer is noticed within two heartbeats instead of the TCP timeout; an explicit URL setting wins. */
+function withHeartbeat(url: string): string {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(HEARTBEAT_SECONDS));
+  return parsed.toString();
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

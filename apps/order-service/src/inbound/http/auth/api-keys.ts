@@ -1,0 +1,25 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/**
+ * The configured keys, kept only as SHA-256 digests. A candidate is hashed and compared with every
+ * key, always all of them and in constant time, so neither the answer's timing nor its length
+ * tells an attacker how close a guess was.
+ */
+export class ApiKeys {
+  private readonly digests: Buffer[];
+
+  constructor(keys: readonly string[]) {
+    this.digests = keys.map(digest);
+  }
+
+  accepts(candidate: string): boolean {
+    const candidateDigest = digest(candidate);
+    let accepted = false;
+    for (const known of this.digests) accepted = timingSafeEqual(known, candidateDigest) || accepted;
+    return accepted;
+  }
+}
+
+function digest(key: string): Buffer {
+  return createHash('sha256').update(key, 'utf8').digest();
+}

@@ -1,0 +1,72 @@
+import { Controller, Get, Param, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { GetOrderQuery, GetOrderStatsQuery, ListOrdersQuery, type OrderView } from '@app/ordering';
+import { ApiKeyGuard } from './auth/api-key.guard.js';
+import { ErrorResponse } from './dto/error.response.js';
+import { DEFAULT_PAGE_SIZE, ListOrdersRequest } from './dto/list-orders.request.js';
+import { OrderIdParams } from './dto/order-id.params.js';
+import { OrderPageResponse } from './dto/order-page.response.js';
+import { OrderStatsRequest } from './dto/order-stats.request.js';
+import { OrderStatsResponse } from './dto/order-stats.response.js';
+import { OrderResponse } from './dto/order.response.js';
+import { OrderCursor } from './order-cursor.js';
+import { requestValidationPipe } from './request-validation.pipe.js';
+
+/** REST for product B (contract section 3): queries only, each answered from the read table. */
+@ApiTags('orders')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@ApiUnauthorizedResponse({ type: ErrorResponse, description: 'No API key, or a wrong one.' })
+@ApiBadRequestResponse({ type: ErrorResponse, description: 'A bad parameter, named in the message.' })
+@UseGuards(ApiKeyGuard)
+@UsePipes(requestValidationPipe())
+@Controller('orders')
+export class OrdersHttpController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get('stats')
+  @ApiOperation({ summary: 'Counts per status and the sum of totals per currency, for a received window.' })
+  @ApiOkResponse({ type: OrderStatsResponse })
+  async stats(@Query() request: OrderStatsRequest): Promise<OrderStatsResponse> {
+    const { receivedFrom, receivedTo } = request.receivedRange();
+    const statistics = await this.queryBus.execute(new GetOrderStatsQuery(receivedFrom, receivedTo));
+    return {
+      receivedFrom: receivedFrom?.toISOString() ?? null,
+      receivedTo: receivedTo?.toISOString() ?? null,
+      ...statistics,
+    };
+  }
+
+  @Get(':orderId')
+  @ApiOperation({ summary: 'One order with its items, status and timestamps.' })
+  @ApiOkResponse({ type: OrderResponse })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'No order has this id.' })
+  get(@Param() { orderId }: OrderIdParams): Promise<OrderView> {
+    return this.queryBus.execute(new GetOrderQuery(orderId));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Orders newest first, filtered, one keyset page at a time.' })
+  @ApiOkResponse({ type: OrderPageResponse })
+  async list(@Query() request: ListOrdersRequest): Promise<OrderPageResponse> {
+    const after = request.cursor === undefined ? null : OrderCursor.decode(request.cursor);
+    const filter = {
+      status: request.status,
+      customerId: request.customerId,
+      externalId: request.externalId,
+      ...request.receivedRange(),
+    };
+    const page = await this.queryBus.execute(new ListOrdersQuery(filter, request.limit ?? DEFAULT_PAGE_SIZE, after));
+    return { data: page.data, nextCursor: page.next && OrderCursor.encode(page.next) };
+  }
+}

@@ -1,0 +1,28 @@
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { AmqpOrderPlacedServer } from '../inbound/amqp/amqp-order-placed.server.js';
+import { OrderPlacedDeliveryProcessor } from '../inbound/amqp/order-placed.delivery-processor.js';
+import { OutboxRelay } from '../outbound/outbox/outbox.relay.js';
+
+/**
+ * The order in which a SIGTERM winds the service down, before Nest closes the connections:
+ * take no new delivery, let the ones in hand commit and be acked, then publish what they produced.
+ * Anything unfinished is safe: unacked deliveries return to the queue, committed events stay in the outbox.
+ */
+@Injectable()
+export class GracefulShutdown implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('Shutdown');
+
+  constructor(
+    private readonly inbound: AmqpOrderPlacedServer,
+    private readonly processor: OrderPlacedDeliveryProcessor,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    this.logger.log(`Shutting down (${signal ?? 'close'}): consumer stopped, settling deliveries in hand`);
+    await this.inbound.stopConsuming();
+    await this.processor.drain();
+    await this.relay.drainAndStop();
+    this.logger.log('Deliveries settled and outbox relayed; closing connections');
+  }
+}

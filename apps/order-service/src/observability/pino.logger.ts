@@ -1,0 +1,74 @@
+import type { LoggerService, LogLevel } from '@nestjs/common';
+import { pino, type Logger as Pino } from 'pino';
+import { LogContext } from './log-context.js';
+
+const PINO_LEVELS: Record<LogLevel, pino.Level> = {
+  fatal: 'fatal',
+  error: 'error',
+  warn: 'warn',
+  log: 'info',
+  debug: 'debug',
+  verbose: 'trace',
+};
+
+/**
+ * Nest's logger interface over pino: one JSON object per line on stdout, with the Nest context, the
+ * message's correlation id (from LogContext) and any fields passed as an object message.
+ */
+export class PinoLogger implements LoggerService {
+  private readonly pino: Pino;
+
+  constructor(level: LogLevel, service: string, destination?: pino.DestinationStream) {
+    this.pino = pino(
+      {
+        level: PINO_LEVELS[level],
+        base: { service, pid: process.pid },
+        messageKey: 'message',
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+        mixin: () => ({ ...LogContext.current() }),
+      },
+      destination,
+    );
+  }
+
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.write('fatal', message, rest);
+  }
+
+  error(message: unknown, ...rest: unknown[]): void {
+    this.write('error', message, rest);
+  }
+
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.write('warn', message, rest);
+  }
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.write('info', message, rest);
+  }
+
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', message, rest);
+  }
+
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.write('trace', message, rest);
+  }
+
+  /** Nest passes (message, ...params, context); an Error's stack, when given, comes before the context. */
+  private write(level: pino.Level, message: unknown, rest: unknown[]): void {
+    if (!this.pino.isLevelEnabled(level)) return;
+    const context = rest.length > 0 && typeof rest[rest.length - 1] === 'string' ? rest.pop() : undefined;
+    const stack = rest.find((param) => typeof param === 'string');
+    const fields: Record<string, unknown> = { context };
+    if (typeof stack === 'string') fields.stack = stack;
+    if (message instanceof Error) {
+      this.pino[level]({ ...fields, error: message.message, stack: message.stack }, message.message);
+    } else if (typeof message === 'object' && message !== null) {
+      this.pino[level]({ ...fields, ...message });
+    } else {
+      this.pino[level](fields, String(message));
+    }
+  }
+}

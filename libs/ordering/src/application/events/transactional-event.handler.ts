@@ -1,0 +1,11 @@
+import type { DomainEvent } from '../../domain/index.js';
+
+/**
+ * Reacts to a domain event inside the transaction that recorded it, so its effect commits together
+ * with the change or not at all. (The @nestjs/cqrs EventBus runs handlers after the fact and without
+ * waiting for them: an effect could be lost, or land for a change that was rolled back.)
+ * A handler ignores the events it is not about.
+ */
+export abstract class TransactionalEventHandler {
+  abstract handle(event: DomainEvent): Promise<void>;
+}

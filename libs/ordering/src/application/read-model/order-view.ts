@@ -1,0 +1,56 @@
+import type { Order, OrderStatus } from '../../domain/index.js';
+
+/** One line of an order as product B reads it; money as decimal strings in the currency's places. */
+export interface OrderViewItem {
+  readonly productId: string;
+  readonly name: string | null;
+  readonly unitPrice: string;
+  readonly quantity: number;
+  readonly lineTotal: string;
+}
+
+/**
+ * An order as the read table holds it and the REST API answers it (contract section 3): the
+ * OrderCalculated message's fields without the event's own, plus the order's timestamps.
+ */
+export interface OrderView {
+  readonly orderId: string;
+  readonly externalId: string;
+  readonly customerId: string | null;
+  readonly status: OrderStatus;
+  readonly currency: string;
+  /** Null until the order is calculated. */
+  readonly total: string | null;
+  readonly itemCount: number;
+  readonly items: readonly OrderViewItem[];
+  readonly receivedAt: string;
+  readonly calculatedAt: string | null;
+  readonly updatedAt: string;
+}
+
+/**
+ * The view is a function of the order's state alone, so projecting an event and rebuilding from
+ * the write model give the same row. `updatedAt` is the time of the order's latest change.
+ */
+export function orderViewOf(order: Order): OrderView {
+  const updatedAt = order.calculatedAt ?? order.receivedAt;
+  return {
+    orderId: order.id,
+    externalId: order.externalId,
+    customerId: order.customerId,
+    status: order.status,
+    currency: order.currency.code,
+    total: order.total?.toString() ?? null,
+    itemCount: order.itemCount,
+    items: order.lines.map((line) => ({
+      productId: line.productId,
+      name: line.name,
+      unitPrice: line.unitPrice.toString(),
+      quantity: line.quantity,
+      lineTotal: line.lineTotal().toString(),
+    })),
+    receivedAt: order.receivedAt.toISOString(),
+    calculatedAt: order.calculatedAt?.toISOString() ?? null,
+    updatedAt: updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import amqp, { type ChannelModel } from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OrderServiceMetrics } from '../../apps/order-service/src/observability/order-service.metrics.js';
+import { declareTopology } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
+import { AmqpPublisher } from '../../apps/order-service/src/outbound/amqp/amqp-publisher.js';
+import { OutboxRelay, OutboxRelaySettings } from '../../apps/order-service/src/outbound/outbox/outbox.relay.js';
+import { OutboxSignal } from '../../apps/order-service/src/outbound/outbox/outbox.signal.js';
+import { RABBITMQ_URL, TestBroker } from '../support/test-broker.js';
+import { TestDatabase } from '../support/test-database.js';
+
+interface OutboxRow {
+  event_id: string;
+  published_at: Date | null;
+  attempts: number;
+  last_error: string | null;
+}
+
+describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
+  let database: TestDatabase;
+  let broker: TestBroker;
+  let publisher: AmqpPublisher;
+  let metrics: OrderServiceMetrics;
+
+  const relayTo = (exchange: string, batchSize = 50) =>
+    new OutboxRelay(
+      database.dataSource,
+      publisher,
+      new OutboxSignal(),
+      new OutboxRelaySettings(exchange, broker.names.EVENTS_ROUTING_KEY, batchSize, 50, 24, 10, 100),
+      metrics,
+    );
+
+  /** Rows as the outbox adapter writes them: the payload is the exact text to publish. */
+  const pendingEvents = async (count: number): Promise<string[]> => {
+    const ids = Array.from({ length: count }, () => randomUUID());
+    await database.query(
+      `INSERT INTO outbox (event_id, event_type, aggregate_id, correlation_id, payload, occurred_at)
+       SELECT id, 'OrderCalculated', gen_random_uuid(), 'corr-' || id, json_build_object('eventId', id), now()
+       FROM unnest($1::uuid[]) AS id`,
+      [ids],
+    );
+    return ids;
+  };
+  const rowsOf = (ids: string[]) =>
+    database.query<OutboxRow>(
+      'SELECT event_id, published_at, attempts, last_error FROM outbox WHERE event_id = ANY($1::uuid[])',
+      [ids],
+    );
+
+  beforeAll(async () => {
+    database = await TestDatabase.create();
+    broker = await TestBroker.connect();
+    const { names } = broker;
+    await declareTopology(RABBITMQ_URL, {
+      inboundExchange: names.INBOUND_EXCHANGE,
+      inboundRoutingKey: names.INBOUND_ROUTING_KEY,
+      inboundQueue: names.INBOUND_QUEUE,
+      deadLetterExchange: names.DEAD_LETTER_EXCHANGE,
+      deadLetterQueue: names.DEAD_LETTER_QUEUE,
+      eventsExchange: names.EVENTS_EXCHANGE,
+      eventsRoutingKey: names.EVENTS_ROUTING_KEY,
+      eventsQueue: names.EVENTS_QUEUE,
+    });
+    publisher = new AmqpPublisher(RABBITMQ_URL, 'outbox-relay-test');
+    metrics = new OrderServiceMetrics(() => Promise.resolve({ pending: 0, oldestAgeSeconds: 0 }));
+  });
+
+  afterAll(async () => {
+    await publisher?.onApplicationShutdown();
+    await broker?.deleteAll();
+    await broker?.close();
+    await database?.drop();
+  });
+
+  it('publishes the stored bytes with the contract properties, then marks the rows published', async () => {
+    const ids = await pendingEvents(3);
+    await relayTo(broker.names.EVENTS_EXCHANGE).relayBatch();
+
+    const messages = await broker.drain(broker.names.EVENTS_QUEUE);
+    expect(messages.map((message) => JSON.parse(message.content.toString()) as unknown)).toEqual(
+      ids.map((eventId) => ({ eventId })),
+    );
+    for (const [index, message] of messages.entries()) {
+      expect(message.properties).toMatchObject({
+        messageId: ids[index],
+        type: 'OrderCalculated',
+        contentType: 'application/json',
+        deliveryMode: 2,
+        correlationId: `corr-${ids[index]}`,
+      });
+    }
+    expect((await rowsOf(ids)).every((row) => row.published_at !== null)).toBe(true);
+  });
+
+  it('keeps a message that no queue takes (mandatory return) unpublished, and says why', async () => {
+    const unboundExchange = `${broker.names.EVENTS_EXCHANGE}.unbound`;
+    const connection: ChannelModel = await amqp.connect(RABBITMQ_URL);
+    const channel = await connection.createChannel();
+    await channel.assertExchange(unboundExchange, 'topic', { durable: false, autoDelete: true });
+    try {
+      const ids = await pendingEvents(2);
+      const result = await relayTo(unboundExchange).relayBatch();
+
+      expect(result.failed).toBeGreaterThanOrEqual(2);
+      const rows = await rowsOf(ids);
+      expect(rows.map((row) => row.published_at)).toEqual([null, null]);
+      expect(rows.every((row) => row.attempts === 1 && row.last_error?.startsWith('Unroutable'))).toBe(true);
+    } finally {
+      await database.query('DELETE FROM outbox WHERE published_at IS NULL');
+      await connection.close();
+    }
+  });
+
+  it('lets two relays drain one backlog together without publishing any row twice', async () => {
+    const ids = await pendingEvents(400);
+    const relays = [relayTo(broker.names.EVENTS_EXCHANGE, 25), relayTo(broker.names.EVENTS_EXCHANGE, 25)];
+    const drain = async (relay: OutboxRelay) => {
+      while ((await relay.relayBatch()).claimed > 0);
+    };
+    await Promise.all(relays.map(drain));
+
+    const messages = await broker.drain(broker.names.EVENTS_QUEUE);
+    const published = messages.map((message) => String(message.properties.messageId));
+    expect(published).toHaveLength(400);
+    expect(new Set(published)).toEqual(new Set(ids));
+  });
+});
