@@ -113,6 +113,17 @@ describe('order intake: product A publishes, the service stores and calculates',
     });
     const [delivered] = await broker.drain(broker.names.EVENTS_QUEUE);
     expect(JSON.parse(delivered.content.toString())).toEqual(published[0].payload);
+    const accepted = service.logs
+      .split('\n')
+      .find((line) => line.includes('Order accepted') && line.includes(message.externalId));
+    expect(JSON.parse(accepted ?? '{}')).toMatchObject({
+      level: 'info',
+      message: 'Order accepted',
+      externalId: message.externalId,
+      orderId: order.id,
+      correlationId: 'corr-42',
+      messageId: 'contract-example',
+    });
     await inboundDrained();
   });
 

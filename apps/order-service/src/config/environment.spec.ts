@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidConfigurationError, loadEnvironment } from './environment.js';
+import { DEVELOPMENT_API_KEY, InvalidConfigurationError, loadEnvironment } from './environment.js';
 
 describe('loadEnvironment', () => {
   it('works with no configuration, on the local Postgres and RabbitMQ and the contract names', () => {
@@ -37,5 +37,24 @@ describe('loadEnvironment', () => {
     expect(load).toThrow(/INBOUND_PREFETCH must be an integer.*"lots"/);
     expect(load).toThrow(/DATABASE_URL must be a postgres:\/\/ URL.*"mysql:\/\/x\/y"/);
     expect(load).toThrow(/MIGRATIONS_RUN must be true or false.*"maybe"/);
+  });
+
+  it('reads API_KEYS as a comma-separated list', () => {
+    const environment = loadEnvironment({ API_KEYS: ' key-one-0123456789 ,key-two-0123456789,' });
+    expect(environment.API_KEYS).toEqual(['key-one-0123456789', 'key-two-0123456789']);
+  });
+
+  it('falls back to the development key outside production, and refuses to start without keys in production', () => {
+    expect(loadEnvironment({}).API_KEYS).toEqual([DEVELOPMENT_API_KEY]);
+    expect(() => loadEnvironment({ NODE_ENV: 'production' })).toThrow(/API_KEYS must be set/);
+  });
+
+  it('never repeats a secret in its error, and masks the password of a URL', () => {
+    const load = () =>
+      loadEnvironment({ API_KEYS: 'short-secret', RABBITMQ_URL: 'http://user:hunter2@broker', INBOUND_PREFETCH: 'x' });
+    expect(load).toThrow(/API_KEYS must list keys of at least 16 characters.*\(hidden\)/);
+    expect(load).not.toThrow(/short-secret/);
+    expect(load).toThrow(/RABBITMQ_URL must be an amqp.*user:\*\*\*@broker/);
+    expect(load).not.toThrow(/hunter2/);
   });
 });

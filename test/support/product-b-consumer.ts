@@ -1,0 +1,63 @@
+import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { RABBITMQ_URL } from './test-broker.js';
+
+/** The OrderCalculated message of the contract's section 2, as product B parses it. */
+export interface OrderCalculatedMessage {
+  eventId: string;
+  eventType: string;
+  occurredAt: string;
+  orderId: string;
+  externalId: string;
+  customerId: string | null;
+  status: string;
+  currency: string;
+  total: string;
+  itemCount: number;
+  items: { productId: string; name: string | null; unitPrice: string; quantity: number; lineTotal: string }[];
+}
+
+export interface Handled {
+  readonly message: OrderCalculatedMessage;
+  readonly delivery: ConsumeMessage;
+}
+
+/**
+ * Plays product B on the `order.calculated` queue as the contract asks it to: handle each message,
+ * deduplicate on eventId, ack only after handling.
+ */
+export class ProductBConsumer {
+  readonly handled = new Map<string, Handled>();
+  deliveries = 0;
+
+  private constructor(
+    private readonly connection: ChannelModel,
+    private readonly channel: Channel,
+  ) {}
+
+  static async start(
+    queue: string,
+    handle: (message: OrderCalculatedMessage) => Promise<void>,
+  ): Promise<ProductBConsumer> {
+    const connection = await amqp.connect(RABBITMQ_URL);
+    const channel = await connection.createChannel();
+    await channel.prefetch(20);
+    const consumer = new ProductBConsumer(connection, channel);
+    await channel.consume(queue, (delivery) => {
+      if (!delivery) return;
+      consumer.deliveries += 1;
+      const message = JSON.parse(delivery.content.toString()) as OrderCalculatedMessage;
+      const settle = consumer.handled.has(message.eventId)
+        ? Promise.resolve()
+        : handle(message).then(() => void consumer.handled.set(message.eventId, { message, delivery }));
+      void settle.then(
+        () => channel.ack(delivery),
+        () => channel.nack(delivery, false, true),
+      );
+    });
+    return consumer;
+  }
+
+  async stop(): Promise<void> {
+    await this.connection.close().catch(() => undefined);
+  }
+}
