@@ -34,6 +34,9 @@ async function main(): Promise<void> {
   setUpOpenApi(app);
   app.connectMicroservice({ strategy: inbound });
   app.enableShutdownHooks();
+  // Lifecycle hooks first: the CQRS handlers register in onApplicationBootstrap, and a backlog
+  // waiting in the queue arrives the moment the consumer attaches.
+  await app.init();
   await app.startAllMicroservices();
   await app.listen(environment.HTTP_PORT, '0.0.0.0');
   // The bound port, not the configured one: HTTP_PORT=0 asks the system for a free port.

@@ -10,7 +10,9 @@ export class OrderCalculatedOutboxWriter extends TransactionalEventHandler {
     super();
   }
 
-  async handle(event: DomainEvent): Promise<void> {
-    if (event instanceof OrderCalculated) await this.outbox.enqueue(event);
+  async handle(events: readonly DomainEvent[]): Promise<void> {
+    for (const event of events) {
+      if (event instanceof OrderCalculated) await this.outbox.enqueue(event);
+    }
   }
 }

@@ -6,8 +6,9 @@ import { orderViewOf } from '../read-model/order-view.js';
 import { TransactionalEventHandler } from './transactional-event.handler.js';
 
 /**
- * Keeps the read table in step with the write model: every event of an order rewrites its row from
- * the order's current state (already loaded in this transaction), so the row can never drift.
+ * Keeps the read table in step with the write model: the events of an order rewrite its row from the
+ * order's current state (already loaded in this transaction), once per dispatch however many events
+ * it carries, so the row can never drift from the order.
  */
 @Injectable()
 export class OrderViewProjector extends TransactionalEventHandler {
@@ -18,9 +19,12 @@ export class OrderViewProjector extends TransactionalEventHandler {
     super();
   }
 
-  async handle(event: DomainEvent): Promise<void> {
-    if (!(event instanceof OrderReceived || event instanceof OrderCalculated)) return;
-    const order = await this.orders.getById(event.orderId);
-    await this.views.save(orderViewOf(order));
+  async handle(events: readonly DomainEvent[]): Promise<void> {
+    const changed = new Set(
+      events
+        .filter((event) => event instanceof OrderReceived || event instanceof OrderCalculated)
+        .map((event) => event.orderId),
+    );
+    for (const orderId of changed) await this.views.save(orderViewOf(await this.orders.getById(orderId)));
   }
 }

@@ -40,8 +40,10 @@ export class ReceiveOrderCommandHandler implements ICommandHandler<ReceiveOrderC
         }
         return { outcome: 'duplicate', orderId: admission.existingOrderId, externalId: placed.externalId };
       }
-      await this.events.dispatch(order.pullEvents());
       await this.commandBus.execute(new CalculateOrderCommand(order.id));
+      // After the calculation, which dispatches the events recorded so far (OrderReceived too):
+      // the read row is written once, in its final state. What is left here is normally nothing.
+      await this.events.dispatch(order.pullEvents());
       return { outcome: 'accepted', orderId: order.id, externalId: placed.externalId };
     });
   }
