@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { declareTopology } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
+import { declareTopology, topologyOf } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
 import { anOrderMessage } from '../fixtures/order.mother.js';
 import { serviceEnvironment } from '../support/order-service.env.js';
 import { ServiceProcess } from '../support/service-process.js';
@@ -15,17 +15,7 @@ describe('a backlog waiting in the queue when the service starts', () => {
   beforeAll(async () => {
     database = await TestDatabase.create();
     broker = await TestBroker.connect();
-    const { names } = broker;
-    await declareTopology(RABBITMQ_URL, {
-      inboundExchange: names.INBOUND_EXCHANGE,
-      inboundRoutingKey: names.INBOUND_ROUTING_KEY,
-      inboundQueue: names.INBOUND_QUEUE,
-      deadLetterExchange: names.DEAD_LETTER_EXCHANGE,
-      deadLetterQueue: names.DEAD_LETTER_QUEUE,
-      eventsExchange: names.EVENTS_EXCHANGE,
-      eventsRoutingKey: names.EVENTS_ROUTING_KEY,
-      eventsQueue: names.EVENTS_QUEUE,
-    });
+    await declareTopology(RABBITMQ_URL, topologyOf(broker.names));
   });
 
   afterAll(async () => {

@@ -1,18 +1,7 @@
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { declareTopology, type TopologySettings } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
+import { declareTopology, topologyOf } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
 import { type BrokerNames, RABBITMQ_URL, TestBroker } from '../support/test-broker.js';
-
-const settingsOf = (names: BrokerNames): TopologySettings => ({
-  inboundExchange: names.INBOUND_EXCHANGE,
-  inboundRoutingKey: names.INBOUND_ROUTING_KEY,
-  inboundQueue: names.INBOUND_QUEUE,
-  deadLetterExchange: names.DEAD_LETTER_EXCHANGE,
-  deadLetterQueue: names.DEAD_LETTER_QUEUE,
-  eventsExchange: names.EVENTS_EXCHANGE,
-  eventsRoutingKey: names.EVENTS_ROUTING_KEY,
-  eventsQueue: names.EVENTS_QUEUE,
-});
 
 /** Product A or B got to the broker first and declared things its own way, on fresh names. */
 async function withPeerFirst(
@@ -42,7 +31,7 @@ describe('declareTopology against a real RabbitMQ', () => {
   });
 
   it('declares the contract topology, can run again, and routes order.placed to the inbound queue', async () => {
-    const settings = settingsOf(broker.names);
+    const settings = topologyOf(broker.names);
     await declareTopology(RABBITMQ_URL, settings);
     await declareTopology(RABBITMQ_URL, settings);
 
@@ -56,14 +45,14 @@ describe('declareTopology against a real RabbitMQ', () => {
       await channel.assertExchange(names.INBOUND_EXCHANGE, 'topic', { durable: true });
       await channel.assertQueue(names.INBOUND_QUEUE, { durable: true });
       await channel.assertQueue(names.EVENTS_QUEUE, { durable: true });
-      await expect(declareTopology(RABBITMQ_URL, settingsOf(names))).resolves.toBeUndefined();
+      await expect(declareTopology(RABBITMQ_URL, topologyOf(names))).resolves.toBeUndefined();
     }));
 
   it('keeps a peer declaration with other settings instead of failing to start', () =>
     withPeerFirst(async (names, channel, peer) => {
       await channel.assertExchange(names.DEAD_LETTER_EXCHANGE, 'fanout', { durable: true });
       await channel.assertQueue(names.INBOUND_QUEUE, { durable: true, arguments: { 'x-max-priority': 5 } });
-      await declareTopology(RABBITMQ_URL, settingsOf(names));
+      await declareTopology(RABBITMQ_URL, topologyOf(names));
 
       await peer.publish({ routed: true });
       expect(await peer.messageCount(names.INBOUND_QUEUE)).toBe(1);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import amqp, { type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderServiceMetrics } from '../../apps/order-service/src/observability/order-service.metrics.js';
-import { declareTopology } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
+import { declareTopology, topologyOf } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
 import { AmqpPublisher } from '../../apps/order-service/src/outbound/amqp/amqp-publisher.js';
 import { OutboxRelay, OutboxRelaySettings } from '../../apps/order-service/src/outbound/outbox/outbox.relay.js';
 import { OutboxSignal } from '../../apps/order-service/src/outbound/outbox/outbox.signal.js';
@@ -51,17 +51,7 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
   beforeAll(async () => {
     database = await TestDatabase.create();
     broker = await TestBroker.connect();
-    const { names } = broker;
-    await declareTopology(RABBITMQ_URL, {
-      inboundExchange: names.INBOUND_EXCHANGE,
-      inboundRoutingKey: names.INBOUND_ROUTING_KEY,
-      inboundQueue: names.INBOUND_QUEUE,
-      deadLetterExchange: names.DEAD_LETTER_EXCHANGE,
-      deadLetterQueue: names.DEAD_LETTER_QUEUE,
-      eventsExchange: names.EVENTS_EXCHANGE,
-      eventsRoutingKey: names.EVENTS_ROUTING_KEY,
-      eventsQueue: names.EVENTS_QUEUE,
-    });
+    await declareTopology(RABBITMQ_URL, topologyOf(broker.names));
     publisher = new AmqpPublisher(RABBITMQ_URL, 'outbox-relay-test');
     metrics = new OrderServiceMetrics(() => Promise.resolve({ pending: 0, oldestAgeSeconds: 0 }));
   });

@@ -1,21 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BrokerNames } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
 import amqp, { type ChannelModel, type ConfirmChannel, type Message, type Options } from 'amqplib';
 
 export const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
-/** The contract's exchange and queue names, prefixed per test run so runs never share a queue. */
-export interface BrokerNames {
-  INBOUND_EXCHANGE: string;
-  INBOUND_ROUTING_KEY: string;
-  INBOUND_QUEUE: string;
-  DEAD_LETTER_EXCHANGE: string;
-  DEAD_LETTER_QUEUE: string;
-  EVENTS_EXCHANGE: string;
-  EVENTS_ROUTING_KEY: string;
-  EVENTS_QUEUE: string;
-}
+export type { BrokerNames };
 
+/** The contract's exchange and queue names, prefixed per test run so runs never share a queue. */
 export function uniqueBrokerNames(): BrokerNames {
   const prefix = `test.${randomBytes(5).toString('hex')}`;
   return {

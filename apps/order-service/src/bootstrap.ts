@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import type { Environment } from './config/environment.js';
-import { declareTopology } from './outbound/amqp/amqp-topology.js';
+import { declareTopology, topologyOf } from './outbound/amqp/amqp-topology.js';
 import { createDataSource } from './outbound/postgres/data-source.js';
 import { ensureDatabaseExists, runMigrations } from './outbound/postgres/database-bootstrap.js';
 import { backoffDelay } from './resilience/backoff.js';
@@ -39,16 +39,5 @@ export async function prepareDatabase(environment: Environment): Promise<DataSou
 }
 
 export async function prepareBroker(environment: Environment): Promise<void> {
-  await untilReady('RabbitMQ', () =>
-    declareTopology(environment.RABBITMQ_URL, {
-      inboundExchange: environment.INBOUND_EXCHANGE,
-      inboundRoutingKey: environment.INBOUND_ROUTING_KEY,
-      inboundQueue: environment.INBOUND_QUEUE,
-      deadLetterExchange: environment.DEAD_LETTER_EXCHANGE,
-      deadLetterQueue: environment.DEAD_LETTER_QUEUE,
-      eventsExchange: environment.EVENTS_EXCHANGE,
-      eventsRoutingKey: environment.EVENTS_ROUTING_KEY,
-      eventsQueue: environment.EVENTS_QUEUE,
-    }),
-  );
+  await untilReady('RabbitMQ', () => declareTopology(environment.RABBITMQ_URL, topologyOf(environment)));
 }

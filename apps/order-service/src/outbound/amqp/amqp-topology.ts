@@ -12,6 +12,31 @@ export interface TopologySettings {
   readonly eventsQueue: string;
 }
 
+/** The broker names as the environment spells them (the contract's defaults, each configurable). */
+export interface BrokerNames {
+  readonly INBOUND_EXCHANGE: string;
+  readonly INBOUND_ROUTING_KEY: string;
+  readonly INBOUND_QUEUE: string;
+  readonly DEAD_LETTER_EXCHANGE: string;
+  readonly DEAD_LETTER_QUEUE: string;
+  readonly EVENTS_EXCHANGE: string;
+  readonly EVENTS_ROUTING_KEY: string;
+  readonly EVENTS_QUEUE: string;
+}
+
+export function topologyOf(names: BrokerNames): TopologySettings {
+  return {
+    inboundExchange: names.INBOUND_EXCHANGE,
+    inboundRoutingKey: names.INBOUND_ROUTING_KEY,
+    inboundQueue: names.INBOUND_QUEUE,
+    deadLetterExchange: names.DEAD_LETTER_EXCHANGE,
+    deadLetterQueue: names.DEAD_LETTER_QUEUE,
+    eventsExchange: names.EVENTS_EXCHANGE,
+    eventsRoutingKey: names.EVENTS_ROUTING_KEY,
+    eventsQueue: names.EVENTS_QUEUE,
+  };
+}
+
 const PRECONDITION_FAILED = 406;
 
 /**

@@ -1,4 +1,4 @@
-import type { OrderCalculated } from '@app/ordering';
+import { type OrderCalculated, type OrderViewItem, orderViewItemOf } from '@app/ordering';
 
 /** The OrderCalculated message of the contract (section 2), as product B receives it. */
 export interface OrderCalculatedMessage {
@@ -12,13 +12,7 @@ export interface OrderCalculatedMessage {
   currency: string;
   total: string;
   itemCount: number;
-  items: {
-    productId: string;
-    name: string | null;
-    unitPrice: string;
-    quantity: number;
-    lineTotal: string;
-  }[];
+  items: OrderViewItem[];
 }
 
 export function toOrderCalculatedMessage(event: OrderCalculated): OrderCalculatedMessage {
@@ -33,12 +27,6 @@ export function toOrderCalculatedMessage(event: OrderCalculated): OrderCalculate
     currency: event.currency.code,
     total: event.total.toString(),
     itemCount: event.lines.length,
-    items: event.lines.map((line) => ({
-      productId: line.productId,
-      name: line.name,
-      unitPrice: line.unitPrice.toString(),
-      quantity: line.quantity,
-      lineTotal: line.lineTotal().toString(),
-    })),
+    items: event.lines.map(orderViewItemOf),
   };
 }

@@ -1,4 +1,4 @@
-import type { Order, OrderStatus } from '../../domain/index.js';
+import type { Order, OrderLine, OrderStatus } from '../../domain/index.js';
 
 /** One line of an order as product B reads it; money as decimal strings in the currency's places. */
 export interface OrderViewItem {
@@ -28,6 +28,17 @@ export interface OrderView {
   readonly updatedAt: string;
 }
 
+/** A line as both the read table and the OrderCalculated message give it (contract sections 2 and 3). */
+export function orderViewItemOf(line: OrderLine): OrderViewItem {
+  return {
+    productId: line.productId,
+    name: line.name,
+    unitPrice: line.unitPrice.toString(),
+    quantity: line.quantity,
+    lineTotal: line.lineTotal().toString(),
+  };
+}
+
 /**
  * The view is a function of the order's state alone, so projecting an event and rebuilding from
  * the write model give the same row. `updatedAt` is the time of the order's latest change.
@@ -42,13 +53,7 @@ export function orderViewOf(order: Order): OrderView {
     currency: order.currency.code,
     total: order.total?.toString() ?? null,
     itemCount: order.itemCount,
-    items: order.lines.map((line) => ({
-      productId: line.productId,
-      name: line.name,
-      unitPrice: line.unitPrice.toString(),
-      quantity: line.quantity,
-      lineTotal: line.lineTotal().toString(),
-    })),
+    items: order.lines.map(orderViewItemOf),
     receivedAt: order.receivedAt.toISOString(),
     calculatedAt: order.calculatedAt?.toISOString() ?? null,
     updatedAt: updatedAt.toISOString(),
