@@ -29,6 +29,9 @@ export class TypeOrmOrderEventsOutbox extends OrderEventsOutbox {
         JSON.stringify(toOrderCalculatedMessage(event)),
         event.occurredAt,
       ]);
-    this.unitOfWork.current()?.afterCommit.add(() => this.signal.notify());
+    this.unitOfWork.current()?.afterCommit.add(this.wakeRelay);
   }
+
+  /** One function for every row, so a transaction with many rows wakes the relay once. */
+  private readonly wakeRelay = (): void => this.signal.notify();
 }
