@@ -20,6 +20,7 @@ import {
   InboundProcessingSettings,
   OrderPlacedDeliveryProcessor,
 } from './inbound/amqp/order-placed.delivery-processor.js';
+import { OrderIntakeBatcher, OrderIntakeSettings } from './inbound/amqp/order-intake.batcher.js';
 import { OrderPlacedMessageController } from './inbound/amqp/order-placed.message-controller.js';
 import { ApiKeyGuard } from './inbound/http/auth/api-key.guard.js';
 import { ApiKeys } from './inbound/http/auth/api-keys.js';
@@ -41,6 +42,8 @@ import { RandomUuidGenerator } from './outbound/system/random-uuid.generator.js'
 import { SystemClock } from './outbound/system/system-clock.js';
 
 const SHUTDOWN_GRACE_MS = 20_000;
+/** One transaction commits while the next batch runs its commands: two keep the pool and the CPU busy. */
+const BATCHES_IN_FLIGHT = 2;
 
 const persistenceProviders = [
   DatabaseLifecycle,
@@ -75,6 +78,13 @@ const messagingProviders = [
       ),
     inject: [Environment],
   },
+  {
+    provide: OrderIntakeSettings,
+    useFactory: (environment: Environment) =>
+      new OrderIntakeSettings(environment.INBOUND_BATCH_SIZE, BATCHES_IN_FLIGHT),
+    inject: [Environment],
+  },
+  OrderIntakeBatcher,
   OrderPlacedDeliveryProcessor,
   OutboxSignal,
   {

@@ -63,7 +63,10 @@ export class Environment {
   EVENTS_QUEUE = 'order.calculated';
 
   @integerSetting('INBOUND_PREFETCH', 1, 65535)
-  INBOUND_PREFETCH = 50;
+  INBOUND_PREFETCH = 500;
+
+  @integerSetting('INBOUND_BATCH_SIZE', 1, 1000)
+  INBOUND_BATCH_SIZE = 250;
 
   @integerSetting('PROCESSING_MAX_ATTEMPTS', 1, 100)
   PROCESSING_MAX_ATTEMPTS = 5;

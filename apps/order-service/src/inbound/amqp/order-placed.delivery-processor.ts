@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { DependencyUnavailableError, ReceiveOrderCommand, type ReceiveOrderResult } from '@app/ordering';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AmqpDeadLetterPublisher } from '../../outbound/amqp/amqp-dead-letter.publisher.js';
@@ -8,6 +7,7 @@ import { OrderServiceMetrics } from '../../observability/order-service.metrics.j
 import { backoffDelay } from '../../resilience/backoff.js';
 import type { InboundDelivery } from './inbound-delivery.js';
 import { decodeOrderMessage, InvalidJsonError } from './order-message.decoder.js';
+import { OrderIntakeBatcher } from './order-intake.batcher.js';
 import { type Rejection, rejectionFor } from './rejection.js';
 
 export class InboundProcessingSettings {
@@ -33,7 +33,7 @@ export class OrderPlacedDeliveryProcessor {
   private stopping = false;
 
   constructor(
-    private readonly commandBus: CommandBus,
+    private readonly intake: OrderIntakeBatcher,
     private readonly deadLetters: AmqpDeadLetterPublisher,
     private readonly settings: InboundProcessingSettings,
     private readonly metrics: OrderServiceMetrics,
@@ -71,7 +71,7 @@ export class OrderPlacedDeliveryProcessor {
     }
     for (let failures = 0, outages = 0; delivery.isOpen();) {
       try {
-        const result = await this.commandBus.execute(new ReceiveOrderCommand(body, delivery.metadata));
+        const result = await this.intake.submit(new ReceiveOrderCommand(body, delivery.metadata));
         if (delivery.ack()) {
           this.counted(result);
           this.logger.log({ message: `Order ${result.outcome}`, ...result });

@@ -1,16 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { type OrderCalculated, OrderEventsOutbox } from '@app/ordering';
-import { toOrderCalculatedMessage } from '../outbox/order-calculated.message.js';
 import { OutboxSignal } from '../outbox/outbox.signal.js';
+import { PendingOutbox } from './batch/pending-outbox.js';
 import { TypeOrmUnitOfWork } from './typeorm-unit-of-work.js';
-
-/** The contract's message is rendered now and stored as text, so every republish is byte-identical. */
-const INSERT_OUTBOX = `
-  INSERT INTO outbox (event_id, event_type, aggregate_id, correlation_id, payload, occurred_at)
-  VALUES ($1, $2, $3, $4, $5, $6)`;
 
 @Injectable()
 export class TypeOrmOrderEventsOutbox extends OrderEventsOutbox {
+  private readonly pendingKey = {};
+
   constructor(
     private readonly unitOfWork: TypeOrmUnitOfWork,
     private readonly signal: OutboxSignal,
@@ -18,18 +15,13 @@ export class TypeOrmOrderEventsOutbox extends OrderEventsOutbox {
     super();
   }
 
-  async enqueue(event: OrderCalculated): Promise<void> {
-    await this.unitOfWork
-      .manager()
-      .query(INSERT_OUTBOX, [
-        event.eventId,
-        event.eventType,
-        event.orderId,
-        event.correlationId,
-        JSON.stringify(toOrderCalculatedMessage(event)),
-        event.occurredAt,
-      ]);
-    this.unitOfWork.current()?.afterCommit.add(this.wakeRelay);
+  /** Deferred to the commit with the transaction's other events (see PendingOutbox); the relay wakes after it. */
+  enqueue(event: OrderCalculated): Promise<void> {
+    return this.unitOfWork.inScope((scope) => {
+      scope.defer(this.pendingKey, () => new PendingOutbox()).add(event);
+      scope.afterCommit.add(this.wakeRelay);
+      return Promise.resolve();
+    });
   }
 
   /** One function for every row, so a transaction with many rows wakes the relay once. */

@@ -8,18 +8,8 @@ import {
   OrderViewStore,
   type StoredOrderStatistics,
 } from '@app/ordering';
+import { PendingViews } from './batch/pending-views.js';
 import { TypeOrmUnitOfWork } from './typeorm-unit-of-work.js';
-
-/*
- * An older state never replaces a newer one: a row moves forward in time, and at the same instant
- * CALCULATED wins over RECEIVED (false < true). That makes a rebuild safe beside live projections.
- */
-const UPSERT_VIEW = `
-  INSERT INTO order_views (order_id, external_id, customer_id, status, currency, total, received_at, updated_at, document)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-  ON CONFLICT (order_id) DO UPDATE
-  SET status = EXCLUDED.status, total = EXCLUDED.total, updated_at = EXCLUDED.updated_at, document = EXCLUDED.document
-  WHERE (order_views.updated_at, order_views.status = 'CALCULATED') <= (EXCLUDED.updated_at, EXCLUDED.status = 'CALCULATED')`;
 
 /** A WHERE clause with numbered parameters, built only from the filters that are set. */
 class Conditions {
@@ -54,24 +44,18 @@ interface ListedRow {
 
 @Injectable()
 export class TypeOrmOrderViewStore extends OrderViewStore {
+  private readonly pendingKey = {};
+
   constructor(private readonly unitOfWork: TypeOrmUnitOfWork) {
     super();
   }
 
-  async save(view: OrderView): Promise<void> {
-    await this.unitOfWork
-      .manager()
-      .query(UPSERT_VIEW, [
-        view.orderId,
-        view.externalId,
-        view.customerId,
-        view.status,
-        view.currency,
-        view.total,
-        view.receivedAt,
-        view.updatedAt,
-        JSON.stringify(view),
-      ]);
+  /** Deferred to the commit, one upsert for every row the transaction touched (see PendingViews). */
+  save(view: OrderView): Promise<void> {
+    return this.unitOfWork.inScope((scope) => {
+      scope.defer(this.pendingKey, () => new PendingViews()).add(view);
+      return Promise.resolve();
+    });
   }
 
   async findById(orderId: string): Promise<OrderView | null> {

@@ -4,17 +4,69 @@ import { DependencyUnavailableError, type Order, UnitOfWork } from '@app/orderin
 import { DataSource, type EntityManager } from 'typeorm';
 import { isTransientPostgresError } from './postgres-errors.js';
 
-/** The transaction that a unit of work runs in, the aggregates it has loaded, and what follows its commit. */
-export interface TransactionScope {
-  readonly manager: EntityManager;
-  readonly loaded: Map<string, Order>;
-  /** Called once the transaction has committed, never after a rollback. */
-  readonly afterCommit: Set<() => void>;
+/** Writes an adapter holds back until just before commit, to send them as one set-based statement. */
+export interface DeferredWrites {
+  flush(manager: EntityManager): Promise<void>;
 }
 
+/** One Postgres transaction: what its work has loaded, deferred and scheduled for after the commit. */
+class Transaction {
+  readonly loaded = new Map<string, Order>();
+  readonly afterCommit = new Set<() => void>();
+  private readonly deferred = new Map<object, DeferredWrites>();
+
+  constructor(readonly manager: EntityManager) {}
+
+  deferredWrites<T extends DeferredWrites>(owner: object, create: () => T): T {
+    let writes = this.deferred.get(owner) as T | undefined;
+    if (!writes) this.deferred.set(owner, (writes = create()));
+    return writes;
+  }
+
+  /** In the order the adapters first deferred something, so that tables fill in a stable order. */
+  async flush(): Promise<void> {
+    for (const writes of this.deferred.values()) await writes.flush(this.manager);
+  }
+}
+
+/** The transaction as one item of the work sees it, and whether that item wrote anything. */
+export class TransactionScope {
+  written = false;
+
+  constructor(private readonly transaction: Transaction) {}
+
+  get manager(): EntityManager {
+    return this.transaction.manager;
+  }
+
+  get loaded(): Map<string, Order> {
+    return this.transaction.loaded;
+  }
+
+  get afterCommit(): Set<() => void> {
+    return this.transaction.afterCommit;
+  }
+
+  /** The transaction's buffer of `owner`'s writes, shared by all the items of the transaction. */
+  shared<T extends DeferredWrites>(owner: object, create: () => T): T {
+    return this.transaction.deferredWrites(owner, create);
+  }
+
+  /** Like `shared`, for a buffer that this item is about to write to. */
+  defer<T extends DeferredWrites>(owner: object, create: () => T): T {
+    this.written = true;
+    return this.shared(owner, create);
+  }
+}
+
+/** Thrown inside the transaction to roll it back so that its items run again one by one. */
+class RunAlone extends Error {}
+
 /**
- * One Postgres transaction per outermost `run`, carried to the repositories through
- * AsyncLocalStorage so that handlers never pass a transaction around.
+ * One Postgres transaction per outermost `run` or `runEach`, carried to the adapters through
+ * AsyncLocalStorage so that handlers never pass a transaction around. Adapters defer their writes
+ * to the transaction, which flushes them right before COMMIT: a batch of orders costs a handful of
+ * statements, not a handful per order.
  */
 @Injectable()
 export class TypeOrmUnitOfWork extends UnitOfWork {
@@ -28,6 +80,12 @@ export class TypeOrmUnitOfWork extends UnitOfWork {
     return this.scope.getStore();
   }
 
+  /** Runs `work` in the current transaction, or in a transaction of its own outside a unit of work. */
+  inScope<T>(work: (scope: TransactionScope) => Promise<T>): Promise<T> {
+    const scope = this.scope.getStore();
+    return scope ? work(scope) : this.run(() => this.inScope(work));
+  }
+
   /** The current transaction's manager, or the pool's outside a unit of work (a plain read). */
   manager(): EntityManager {
     return this.scope.getStore()?.manager ?? this.dataSource.manager;
@@ -35,16 +93,73 @@ export class TypeOrmUnitOfWork extends UnitOfWork {
 
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.scope.getStore()) return work();
-    const afterCommit = new Set<() => void>();
+    const [result] = await this.inTransaction(async (transaction) => {
+      const outcome = await this.scope.run(new TransactionScope(transaction), work);
+      await transaction.flush();
+      return [outcome];
+    });
+    return result;
+  }
+
+  async runEach<I, T>(items: readonly I[], work: (item: I) => Promise<T>): Promise<PromiseSettledResult<T>[]> {
+    if (items.length === 1) return [await this.settledAlone(items[0], work)];
+    try {
+      return await this.inTransaction(async (transaction) => {
+        const scopes = items.map(() => new TransactionScope(transaction));
+        const outcomes = await Promise.allSettled(
+          items.map((item, index) => this.scope.run(scopes[index], () => work(item))),
+        );
+        const failures = outcomes.flatMap((outcome) =>
+          outcome.status === 'rejected' ? [outcome.reason as unknown] : [],
+        );
+        const transient = failures.find(isUnavailable);
+        if (transient) throw asUnavailable(transient);
+        if (outcomes.some((outcome, index) => outcome.status === 'rejected' && scopes[index].written))
+          throw new RunAlone();
+        await transaction.flush();
+        return outcomes;
+      });
+    } catch (error) {
+      if (isUnavailable(error)) throw error;
+      // A failed item had written, or the flush failed: keep no part of the batch, and let each
+      // item succeed or fail on its own.
+      const alone: PromiseSettledResult<T>[] = [];
+      for (const item of items) alone.push(await this.settledAlone(item, work));
+      return alone;
+    }
+  }
+
+  private async settledAlone<I, T>(item: I, work: (item: I) => Promise<T>): Promise<PromiseSettledResult<T>> {
+    try {
+      return { status: 'fulfilled', value: await this.run(() => work(item)) };
+    } catch (reason) {
+      if (isUnavailable(reason)) throw reason;
+      return { status: 'rejected', reason };
+    }
+  }
+
+  private async inTransaction<T>(work: (transaction: Transaction) => Promise<T>): Promise<T> {
+    let committed: Transaction | undefined;
     let result: T;
     try {
-      result = await this.dataSource.transaction((manager) =>
-        this.scope.run({ manager, loaded: new Map(), afterCommit }, work),
-      );
+      result = await this.dataSource.transaction(async (manager) => {
+        const transaction = new Transaction(manager);
+        const outcome = await work(transaction);
+        committed = transaction;
+        return outcome;
+      });
     } catch (error) {
       throw isTransientPostgresError(error) ? new DependencyUnavailableError('PostgreSQL', error) : error;
     }
-    afterCommit.forEach((callback) => callback());
+    committed?.afterCommit.forEach((callback) => callback());
     return result;
   }
+}
+
+function asUnavailable(error: unknown): DependencyUnavailableError {
+  return error instanceof DependencyUnavailableError ? error : new DependencyUnavailableError('PostgreSQL', error);
+}
+
+function isUnavailable(error: unknown): boolean {
+  return error instanceof DependencyUnavailableError || isTransientPostgresError(error);
 }

@@ -88,6 +88,10 @@ class ImmediateUnitOfWork extends UnitOfWork {
   run<T>(work: () => Promise<T>): Promise<T> {
     return work();
   }
+
+  runEach<I, T>(items: readonly I[], work: (item: I) => Promise<T>): Promise<PromiseSettledResult<T>[]> {
+    return Promise.allSettled(items.map(work));
+  }
 }
 
 const fixedClock: Clock = { now: () => new Date('2026-11-21T10:00:00.000Z') };

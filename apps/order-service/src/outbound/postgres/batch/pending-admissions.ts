@@ -1,0 +1,118 @@
+import type { Order, OrderAdmission } from '@app/ordering';
+import type { EntityManager } from 'typeorm';
+import type { DeferredWrites } from '../typeorm-unit-of-work.js';
+
+/*
+ * Every order of the batch and all their lines go in with one statement: the lines' insert joins the
+ * orders' insert, so a duplicate (ON CONFLICT DO NOTHING) writes no line either. Rows keep the order
+ * of the batch (WITH ORDINALITY), so when two deliveries carry the same externalId the first one
+ * wins, as it would one at a time. Arrays through unnest keep the parameter count fixed.
+ */
+const INSERT_ORDERS_WITH_LINES = `
+  WITH inserted AS (
+    INSERT INTO orders (id, external_id, customer_id, currency, placed_at, status, total, item_count,
+                        fingerprint, correlation_id, received_at, calculated_at, updated_at, version)
+    SELECT id, external_id, customer_id, currency, placed_at, status, total, item_count,
+           fingerprint, correlation_id, received_at, calculated_at, received_at, version
+    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::numeric[],
+                $8::int[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::int[])
+      WITH ORDINALITY AS o(id, external_id, customer_id, currency, placed_at, status, total, item_count,
+                           fingerprint, correlation_id, received_at, calculated_at, version, position)
+    ORDER BY position
+    ON CONFLICT (external_id) DO NOTHING
+    RETURNING id
+  ), lines AS (
+    INSERT INTO order_lines (order_id, line_no, product_id, name, unit_price, quantity)
+    SELECT l.order_id, l.line_no, l.product_id, l.name, l.unit_price, l.quantity
+    FROM unnest($14::uuid[], $15::int[], $16::text[], $17::text[], $18::numeric[], $19::int[])
+      AS l(order_id, line_no, product_id, name, unit_price, quantity)
+    JOIN inserted ON inserted.id = l.order_id
+  )
+  SELECT id FROM inserted`;
+
+/** The known order behind each externalId that was not inserted: committed, or earlier in this batch. */
+const EXISTING = `SELECT id, external_id, fingerprint FROM orders WHERE external_id = ANY($1::text[])`;
+
+interface Waiting {
+  readonly order: Order;
+  readonly resolve: (admission: OrderAdmission) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Admits the orders that the items of one transaction add, together: every `add` made before the
+ * event loop turns joins the same statement (the DataLoader idea), and each gets its own answer.
+ */
+export class PendingAdmissions implements DeferredWrites {
+  private waiting: Waiting[] = [];
+  private inserting: Promise<void> | null = null;
+
+  constructor(private readonly manager: EntityManager) {}
+
+  admit(order: Order): Promise<OrderAdmission> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ order, resolve, reject });
+      this.inserting ??= new Promise<void>((next) => setImmediate(next)).then(() => this.insertWaiting());
+    });
+  }
+
+  /** Admissions are answered while the work runs; by commit time nothing is left to write. */
+  async flush(): Promise<void> {
+    await this.inserting;
+  }
+
+  private async insertWaiting(): Promise<void> {
+    const batch = this.waiting;
+    this.waiting = [];
+    this.inserting = null;
+    try {
+      const admissions = await this.insert(batch.map(({ order }) => order));
+      batch.forEach(({ resolve }, index) => resolve(admissions[index]));
+    } catch (error) {
+      batch.forEach(({ reject }) => reject(error));
+    }
+  }
+
+  private async insert(orders: Order[]): Promise<OrderAdmission[]> {
+    const snapshots = orders.map((order) => order.toSnapshot());
+    const lines = snapshots.flatMap((snapshot) => snapshot.lines.map((line) => ({ orderId: snapshot.id, ...line })));
+    const inserted: { id: string }[] = await this.manager.query(INSERT_ORDERS_WITH_LINES, [
+      snapshots.map((s) => s.id),
+      snapshots.map((s) => s.externalId),
+      snapshots.map((s) => s.customerId),
+      snapshots.map((s) => s.currency),
+      snapshots.map((s) => s.placedAt),
+      snapshots.map((s) => s.status),
+      snapshots.map((s) => s.total),
+      snapshots.map((s) => s.lines.length),
+      snapshots.map((s) => s.fingerprint),
+      snapshots.map((s) => s.correlationId),
+      snapshots.map((s) => s.receivedAt),
+      snapshots.map((s) => s.calculatedAt),
+      snapshots.map((s) => s.version),
+      lines.map((line) => line.orderId),
+      lines.map((line) => line.lineNo),
+      lines.map((line) => line.productId),
+      lines.map((line) => line.name),
+      lines.map((line) => line.unitPrice),
+      lines.map((line) => line.quantity),
+    ]);
+    const admitted = new Set(inserted.map((row) => row.id));
+    const known = await this.existing(orders.filter((order) => !admitted.has(order.id)));
+    return orders.map((order): OrderAdmission => {
+      if (admitted.has(order.id)) return { admitted: true };
+      const existing = known.get(order.externalId);
+      if (!existing) throw new Error(`Order ${order.externalId} was neither inserted nor found`);
+      return { admitted: false, existingOrderId: existing.id, existingFingerprint: existing.fingerprint };
+    });
+  }
+
+  /** The conflicting rows are visible by now: ON CONFLICT waited for their transactions to end. */
+  private async existing(orders: Order[]): Promise<Map<string, { id: string; fingerprint: string }>> {
+    if (orders.length === 0) return new Map();
+    const rows: { id: string; external_id: string; fingerprint: string }[] = await this.manager.query(EXISTING, [
+      orders.map((order) => order.externalId),
+    ]);
+    return new Map(rows.map((row) => [row.external_id, { id: row.id, fingerprint: row.fingerprint }]));
+  }
+}

@@ -1,0 +1,152 @@
+import {
+  CalculateOrderCommand,
+  CalculateOrderCommandHandler,
+  DependencyUnavailableError,
+  DomainEventDispatcher,
+  DuplicateOrderConflictError,
+  InvalidOrderError,
+  OrderCalculatedOutboxWriter,
+  OrderViewProjector,
+  ReceiveOrderCommand,
+  ReceiveOrderCommandHandler,
+  type ReceiveOrderResult,
+} from '@app/ordering';
+import type { CommandBus } from '@nestjs/cqrs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OutboxSignal } from '../../apps/order-service/src/outbound/outbox/outbox.signal.js';
+import { createDataSource } from '../../apps/order-service/src/outbound/postgres/data-source.js';
+import { TypeOrmOrderEventsOutbox } from '../../apps/order-service/src/outbound/postgres/typeorm-order-events.outbox.js';
+import { TypeOrmOrderViewStore } from '../../apps/order-service/src/outbound/postgres/typeorm-order-view.store.js';
+import { TypeOrmOrderRepository } from '../../apps/order-service/src/outbound/postgres/typeorm-order.repository.js';
+import { TypeOrmUnitOfWork } from '../../apps/order-service/src/outbound/postgres/typeorm-unit-of-work.js';
+import { anItem, anOrderMessage, type OrderMessage } from '../fixtures/order.mother.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+import { TestDatabase } from '../support/test-database.js';
+
+/** ReceiveOrder and CalculateOrder wired to the real Postgres adapters, as the service wires them. */
+function intakeOn(unitOfWork: TypeOrmUnitOfWork) {
+  const orders = new TypeOrmOrderRepository(unitOfWork);
+  const events = new DomainEventDispatcher([
+    new OrderViewProjector(orders, new TypeOrmOrderViewStore(unitOfWork)),
+    new OrderCalculatedOutboxWriter(new TypeOrmOrderEventsOutbox(unitOfWork, new OutboxSignal())),
+  ]);
+  const clock = { now: () => new Date() };
+  const calculate = new CalculateOrderCommandHandler(orders, unitOfWork, clock, events);
+  const commandBus = {
+    execute: (command: CalculateOrderCommand) => calculate.execute(command),
+  } as unknown as CommandBus;
+  const receive = new ReceiveOrderCommandHandler(
+    orders,
+    unitOfWork,
+    commandBus,
+    { newId: () => crypto.randomUUID() },
+    clock,
+    events,
+  );
+  return (message: OrderMessage): Promise<ReceiveOrderResult> =>
+    receive.execute(new ReceiveOrderCommand(message, { messageId: null, correlationId: null }));
+}
+
+describe('deliveries sharing one transaction (UnitOfWork.runEach) against a real Postgres', () => {
+  let database: TestDatabase;
+  let unitOfWork: TypeOrmUnitOfWork;
+  let receive: (message: OrderMessage) => Promise<ReceiveOrderResult>;
+
+  const stored = async (externalId: string) => {
+    const [row] = await database.query<{ status: string; views: number; events: number }>(
+      `SELECT o.status,
+              (SELECT count(*)::int FROM order_views v WHERE v.order_id = o.id) AS views,
+              (SELECT count(*)::int FROM outbox x WHERE x.aggregate_id = o.id) AS events
+       FROM orders o WHERE o.external_id = $1`,
+      [externalId],
+    );
+    return row ?? null;
+  };
+
+  beforeAll(async () => {
+    database = await TestDatabase.create();
+    unitOfWork = new TypeOrmUnitOfWork(database.dataSource);
+    receive = intakeOn(unitOfWork);
+  });
+
+  afterAll(() => database?.drop());
+
+  it('gives each message of a mixed batch the outcome it gets alone', async () => {
+    const earlier = anOrderMessage();
+    const { orderId: earlierId } = await receive(earlier);
+    const fresh = anOrderMessage();
+    const other = anOrderMessage();
+    const batch = [
+      fresh,
+      anOrderMessage({ currency: 'ZZZ' }),
+      structuredClone(earlier),
+      structuredClone(fresh),
+      { ...fresh, items: [anItem({ quantity: 9 })] },
+      other,
+    ];
+
+    const outcomes = await unitOfWork.runEach(batch, receive);
+
+    const [first, invalid, again, sameAsFirst, conflicting, last] = outcomes;
+    expect(first).toEqual({ status: 'fulfilled', value: expect.objectContaining({ outcome: 'accepted' }) });
+    const firstId = first.status === 'fulfilled' ? first.value.orderId : '';
+    expect(invalid).toEqual({ status: 'rejected', reason: expect.any(InvalidOrderError) });
+    expect(again).toEqual({
+      status: 'fulfilled',
+      value: expect.objectContaining({ outcome: 'duplicate', orderId: earlierId }),
+    });
+    expect(sameAsFirst).toEqual({
+      status: 'fulfilled',
+      value: expect.objectContaining({ outcome: 'duplicate', orderId: firstId }),
+    });
+    expect(conflicting).toEqual({ status: 'rejected', reason: expect.any(DuplicateOrderConflictError) });
+    expect(last).toEqual({ status: 'fulfilled', value: expect.objectContaining({ outcome: 'accepted' }) });
+    for (const message of [earlier, fresh, other]) {
+      expect(await stored(message.externalId)).toEqual({ status: 'CALCULATED', views: 1, events: 1 });
+    }
+    const [{ count }] = await database.query<{ count: number }>(
+      'SELECT count(*)::int AS count FROM order_lines WHERE order_id = $1',
+      [firstId],
+    );
+    expect(count).toBe(fresh.items.length);
+  });
+
+  it('keeps nothing of an order that failed after writing, and still commits the others, one by one', async () => {
+    const poison = anOrderMessage();
+    const healthy = [anOrderMessage(), anOrderMessage(), anOrderMessage()];
+    const items = [healthy[0], poison, healthy[1], healthy[2]];
+
+    const outcomes = await unitOfWork.runEach(items, async (message) => {
+      const result = await receive(message);
+      if (message === poison) throw new Error('processing exploded after the order was stored');
+      return result;
+    });
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(await stored(poison.externalId)).toBeNull();
+    for (const message of healthy) {
+      expect(await stored(message.externalId)).toEqual({ status: 'CALCULATED', views: 1, events: 1 });
+    }
+  });
+
+  it('rejects a whole batch as retryable when the database is unreachable, and keeps nothing', async () => {
+    const proxy = await TcpProxy.start(5432);
+    const dataSource = createDataSource({
+      url: database.url.replace('127.0.0.1:5432', `127.0.0.1:${proxy.port}`),
+      poolSize: 2,
+      applicationName: 'order-service-test',
+    });
+    await dataSource.initialize();
+    try {
+      const unreachable = new TypeOrmUnitOfWork(dataSource);
+      const receiveThere = intakeOn(unreachable);
+      const batch = [anOrderMessage(), anOrderMessage()];
+      await proxy.cut();
+      await expect(unreachable.runEach(batch, receiveThere)).rejects.toBeInstanceOf(DependencyUnavailableError);
+      for (const message of batch) expect(await stored(message.externalId)).toBeNull();
+    } finally {
+      await dataSource.destroy().catch(() => undefined);
+      await proxy.cut();
+    }
+  });
+});
