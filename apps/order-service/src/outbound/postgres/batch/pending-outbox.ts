@@ -6,7 +6,9 @@ import type { DeferredWrites } from '../typeorm-unit-of-work.js';
 /** The contract's message is rendered now and stored as text, so every republish is byte-identical. */
 const INSERT_OUTBOX = `
   INSERT INTO outbox (event_id, event_type, aggregate_id, correlation_id, payload, occurred_at)
-  SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::json[], $6::timestamptz[])`;
+  SELECT event_id, event_type, aggregate_id, correlation_id, payload, occurred_at
+  FROM json_to_recordset($1::json)
+    AS e(event_id uuid, event_type text, aggregate_id uuid, correlation_id text, payload json, occurred_at timestamptz)`;
 
 /** The OrderCalculated messages of one transaction, inserted with one statement right before commit. */
 export class PendingOutbox implements DeferredWrites {
@@ -20,13 +22,15 @@ export class PendingOutbox implements DeferredWrites {
     if (this.events.length === 0) return;
     const events = this.events;
     this.events = [];
-    await manager.query(INSERT_OUTBOX, [
-      events.map((event) => event.eventId),
-      events.map((event) => event.eventType),
-      events.map((event) => event.orderId),
-      events.map((event) => event.correlationId),
-      events.map((event) => JSON.stringify(toOrderCalculatedMessage(event))),
-      events.map((event) => event.occurredAt),
-    ]);
+    // One JSON parameter; a `json` field keeps the message's text exactly as rendered here.
+    const rows = events.map((event) => ({
+      event_id: event.eventId,
+      event_type: event.eventType,
+      aggregate_id: event.orderId,
+      correlation_id: event.correlationId,
+      payload: toOrderCalculatedMessage(event),
+      occurred_at: event.occurredAt,
+    }));
+    await manager.query(INSERT_OUTBOX, [JSON.stringify(rows)]);
   }
 }

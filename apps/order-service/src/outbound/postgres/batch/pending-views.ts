@@ -8,8 +8,9 @@ import type { DeferredWrites } from '../typeorm-unit-of-work.js';
  */
 const UPSERT_VIEWS = `
   INSERT INTO order_views (order_id, external_id, customer_id, status, currency, total, received_at, updated_at, document)
-  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[],
-                       $7::timestamptz[], $8::timestamptz[], $9::json[])
+  SELECT order_id, external_id, customer_id, status, currency, total, received_at, updated_at, document
+  FROM json_to_recordset($1::json) AS v(order_id uuid, external_id text, customer_id text, status text, currency text,
+                                         total numeric, received_at timestamptz, updated_at timestamptz, document json)
   ON CONFLICT (order_id) DO UPDATE
   SET status = EXCLUDED.status, total = EXCLUDED.total, updated_at = EXCLUDED.updated_at, document = EXCLUDED.document
   WHERE (order_views.updated_at, order_views.status = 'CALCULATED') <= (EXCLUDED.updated_at, EXCLUDED.status = 'CALCULATED')`;
@@ -26,16 +27,18 @@ export class PendingViews implements DeferredWrites {
     if (this.views.size === 0) return;
     const views = [...this.views.values()];
     this.views.clear();
-    await manager.query(UPSERT_VIEWS, [
-      views.map((view) => view.orderId),
-      views.map((view) => view.externalId),
-      views.map((view) => view.customerId),
-      views.map((view) => view.status),
-      views.map((view) => view.currency),
-      views.map((view) => view.total),
-      views.map((view) => view.receivedAt),
-      views.map((view) => view.updatedAt),
-      views.map((view) => JSON.stringify(view)),
-    ]);
+    // One JSON parameter: the documents go in as they are, with no per-element array escaping.
+    const rows = views.map((view) => ({
+      order_id: view.orderId,
+      external_id: view.externalId,
+      customer_id: view.customerId,
+      status: view.status,
+      currency: view.currency,
+      total: view.total,
+      received_at: view.receivedAt,
+      updated_at: view.updatedAt,
+      document: view,
+    }));
+    await manager.query(UPSERT_VIEWS, [JSON.stringify(rows)]);
   }
 }
