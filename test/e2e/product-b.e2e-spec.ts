@@ -143,6 +143,11 @@ describe('product B: OrderCalculated on its queue, the orders over REST, the pro
     expect(externalIds).toEqual(expect.arrayContaining(before.map((order) => order.externalId)));
     const receivedAt = walked.map((order) => order.receivedAt);
     expect(receivedAt).toEqual([...receivedAt].sort().reverse());
+    // The orders that arrived during the walk are all there too, and no later test sees them arrive.
+    await eventually(async () => {
+      const answer = await api.get<PageBody>(`/orders?customerId=${customerId}&limit=500`);
+      return answer.body.data.length === before.length + arriving ? true : undefined;
+    });
   });
 
   it('counts per status and sums the totals per currency, exactly, over a received window', async () => {

@@ -14,13 +14,11 @@ import {
 import type { CommandBus } from '@nestjs/cqrs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxSignal } from '../../apps/order-service/src/outbound/outbox/outbox.signal.js';
-import { createDataSource } from '../../apps/order-service/src/outbound/postgres/data-source.js';
 import { TypeOrmOrderEventsOutbox } from '../../apps/order-service/src/outbound/postgres/typeorm-order-events.outbox.js';
 import { TypeOrmOrderViewStore } from '../../apps/order-service/src/outbound/postgres/typeorm-order-view.store.js';
 import { TypeOrmOrderRepository } from '../../apps/order-service/src/outbound/postgres/typeorm-order.repository.js';
 import { TypeOrmUnitOfWork } from '../../apps/order-service/src/outbound/postgres/typeorm-unit-of-work.js';
 import { anItem, anOrderMessage, type OrderMessage } from '../fixtures/order.mother.js';
-import { TcpProxy } from '../support/tcp-proxy.js';
 import { TestDatabase } from '../support/test-database.js';
 
 /** ReceiveOrder and CalculateOrder wired to the real Postgres adapters, as the service wires them. */
@@ -130,23 +128,13 @@ describe('deliveries sharing one transaction (UnitOfWork.runEach) against a real
   });
 
   it('rejects a whole batch as retryable when the database is unreachable, and keeps nothing', async () => {
-    const proxy = await TcpProxy.start(5432);
-    const dataSource = createDataSource({
-      url: database.url.replace('127.0.0.1:5432', `127.0.0.1:${proxy.port}`),
-      poolSize: 2,
-      applicationName: 'order-service-test',
-    });
-    await dataSource.initialize();
-    try {
+    await database.throughProxy(async (dataSource, proxy) => {
       const unreachable = new TypeOrmUnitOfWork(dataSource);
       const receiveThere = intakeOn(unreachable);
       const batch = [anOrderMessage(), anOrderMessage()];
       await proxy.cut();
       await expect(unreachable.runEach(batch, receiveThere)).rejects.toBeInstanceOf(DependencyUnavailableError);
       for (const message of batch) expect(await stored(message.externalId)).toBeNull();
-    } finally {
-      await dataSource.destroy().catch(() => undefined);
-      await proxy.cut();
-    }
+    });
   });
 });

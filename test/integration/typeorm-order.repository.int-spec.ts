@@ -1,10 +1,8 @@
 import { ConcurrentModificationError, DependencyUnavailableError, Order, PlacedOrder } from '@app/ordering';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataSource } from '../../apps/order-service/src/outbound/postgres/data-source.js';
 import { TypeOrmOrderRepository } from '../../apps/order-service/src/outbound/postgres/typeorm-order.repository.js';
 import { TypeOrmUnitOfWork } from '../../apps/order-service/src/outbound/postgres/typeorm-unit-of-work.js';
 import { anOrderMessage, largestLegalOrderMessage } from '../fixtures/order.mother.js';
-import { TcpProxy } from '../support/tcp-proxy.js';
 import { TestDatabase } from '../support/test-database.js';
 
 const receivedOrder = (message = anOrderMessage()) =>
@@ -137,23 +135,13 @@ describe('TypeOrmOrderRepository against a real Postgres', () => {
   });
 
   it('reports an unreachable database as DependencyUnavailableError, so the caller retries', async () => {
-    const proxy = await TcpProxy.start(5432);
-    const dataSource = createDataSource({
-      url: database.url.replace('127.0.0.1:5432', `127.0.0.1:${proxy.port}`),
-      poolSize: 2,
-      applicationName: 'order-service-test',
-    });
-    await dataSource.initialize();
-    try {
+    await database.throughProxy(async (dataSource, proxy) => {
       const unreachable = new TypeOrmUnitOfWork(dataSource);
       const orders = new TypeOrmOrderRepository(unreachable);
       await proxy.cut();
       await expect(unreachable.run(() => orders.add(receivedOrder()))).rejects.toBeInstanceOf(
         DependencyUnavailableError,
       );
-    } finally {
-      await dataSource.destroy().catch(() => undefined);
-      await proxy.cut();
-    }
+    });
   });
 });

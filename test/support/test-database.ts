@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
+import { TcpProxy } from './tcp-proxy.js';
 import { createDataSource } from '../../apps/order-service/src/outbound/postgres/data-source.js';
 import {
   ensureDatabaseExists,
@@ -25,6 +26,26 @@ export class TestDatabase {
     await dataSource.initialize();
     await runMigrations(dataSource);
     return new TestDatabase(name, url, dataSource);
+  }
+
+  /**
+   * Runs `scenario` with a pool that reaches this database through a TCP proxy the scenario may cut,
+   * as a network partition or a database restart would.
+   */
+  async throughProxy(scenario: (dataSource: DataSource, proxy: TcpProxy) => Promise<void>): Promise<void> {
+    const proxy = await TcpProxy.start(5432);
+    const dataSource = createDataSource({
+      url: this.url.replace('127.0.0.1:5432', `127.0.0.1:${proxy.port}`),
+      poolSize: 2,
+      applicationName: 'order-service-test',
+    });
+    await dataSource.initialize();
+    try {
+      await scenario(dataSource, proxy);
+    } finally {
+      await dataSource.destroy().catch(() => undefined);
+      await proxy.cut();
+    }
   }
 
   query<T = Record<string, unknown>>(sql: string, parameters: unknown[] = []): Promise<T[]> {
