@@ -50,6 +50,11 @@ const PURGE_PUBLISHED = `
   DELETE FROM outbox WHERE id IN (
     SELECT id FROM outbox WHERE published_at < now() - make_interval(hours => $1) LIMIT 10000)`;
 const PURGE_INTERVAL_MS = 60_000;
+/**
+ * Rounds in flight at once: while one waits for its confirms, a commit that arrives meanwhile is
+ * claimed by the other instead of waiting for the round to end. SKIP LOCKED keeps them disjoint.
+ */
+const RELAY_LOOPS = 2;
 
 /**
  * Publishes committed OrderCalculated messages to product B's exchange: claims a batch, publishes
@@ -72,7 +77,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.running = this.loop();
+    this.running = Promise.all(Array.from({ length: RELAY_LOOPS }, () => this.loop())).then(() => undefined);
   }
 
   /**
@@ -81,7 +86,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
    */
   async drainAndStop(): Promise<void> {
     this.stopping.abort();
-    this.signal.notify();
+    for (let loop = 0; loop < RELAY_LOOPS; loop++) this.signal.notify();
     await this.running;
     try {
       for (let round = await this.relayBatch(); round.claimed === this.settings.batchSize && round.failed === 0;) {
