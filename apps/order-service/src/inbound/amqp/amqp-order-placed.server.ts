@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, RmqContext, Server } from '@nestjs/microservices';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ChannelAcknowledgements } from './channel-acknowledgements.js';
 import { backoffDelay } from '../../resilience/backoff.js';
 
 /** Product A sends plain JSON, not Nest's `{ pattern, data }` envelope: every delivery is an OrderPlaced. */
@@ -77,6 +78,12 @@ export class AmqpOrderPlacedServer
     await this.stopConsuming();
     const session = this.session;
     this.session = null;
+    if (session?.channel) {
+      // Closing the channel first: its close is queued behind the acks on the channel's own stream,
+      // while the connection's close could overtake them.
+      ChannelAcknowledgements.for(session.channel).flush();
+      await session.channel.close().catch(() => undefined);
+    }
     await session?.connection.close().catch(() => undefined);
   }
 
@@ -149,6 +156,7 @@ export class AmqpOrderPlacedServer
    * per message by trying to JSON.parse it, an exception per delivery that showed in profiles.
    */
   private dispatch(message: ConsumeMessage, channel: Channel): void {
+    ChannelAcknowledgements.for(channel).received(message);
     this.handler ??= this.getHandlerByPattern(ORDER_PLACED_PATTERN);
     if (!this.handler) {
       this.log.error(`No handler for ${ORDER_PLACED_PATTERN}; the delivery stays unacknowledged`);

@@ -1,22 +1,19 @@
 import type { DeliveryMetadata } from '@app/ordering';
 import type { Channel, ConsumeMessage } from 'amqplib';
-
-const closedChannels = new WeakSet<Channel>();
-const watchedChannels = new WeakSet<Channel>();
+import { ChannelAcknowledgements } from './channel-acknowledgements.js';
 
 /**
  * One message taken from the inbound queue, and the channel it must be settled on. Once that
  * channel is gone the broker gives the message to another consumer, so there is nothing left to do.
  */
 export class InboundDelivery {
+  private readonly acknowledgements: ChannelAcknowledgements;
+
   constructor(
     readonly message: ConsumeMessage,
-    private readonly channel: Channel,
+    channel: Channel,
   ) {
-    if (!watchedChannels.has(channel)) {
-      watchedChannels.add(channel);
-      channel.once('close', () => closedChannels.add(channel));
-    }
+    this.acknowledgements = ChannelAcknowledgements.for(channel);
   }
 
   get content(): Buffer {
@@ -29,18 +26,12 @@ export class InboundDelivery {
   }
 
   isOpen(): boolean {
-    return !closedChannels.has(this.channel);
+    return this.acknowledgements.open;
   }
 
   /** False when the channel closed first: the broker will redeliver, and the duplicate check absorbs it. */
   ack(): boolean {
-    try {
-      this.channel.ack(this.message);
-      return true;
-    } catch {
-      closedChannels.add(this.channel);
-      return false;
-    }
+    return this.acknowledgements.ack(this.message);
   }
 }
 
