@@ -58,6 +58,12 @@ async function query<T>(databaseUrl: string, sql: string, parameters: unknown[] 
   }
 }
 
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc, 100 ticks a second). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Peak resident set of a process so far (Linux VmHWM), in MB. */
 function peakRssMb(pid: number): number {
   const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -202,6 +208,7 @@ async function main(): Promise<void> {
     // (database creation, migrations, Nest's boot) is reported apart.
     const attached = await consumerAttached(channel, names.INBOUND_QUEUE, service);
     const startupSeconds = (attached - started) / 1000;
+    const cpuAtAttach = cpuMs(service.pid ?? 0);
     let connectionsUsed = 0;
     for (;;) {
       await sleep(200);
@@ -226,6 +233,8 @@ async function main(): Promise<void> {
     const drainSeconds = (Date.now() - attached) / 1000;
     const drainPerSecond = Math.round(unique / drainSeconds);
     const drainPeakRssMb = peakRssMb(service.pid ?? 0);
+    // Noise-proof where throughput is not: what one order costs the service's own core.
+    const cpuMsPerOrder = (cpuMs(service.pid ?? 0) - cpuAtAttach) / unique;
     say(
       `drain: ${unique} orders in ${drainSeconds.toFixed(1)} s (${drainPerSecond}/s) after a ${startupSeconds.toFixed(1)} s start-up, peak RSS ${drainPeakRssMb} MB, ${connectionsUsed} database connections`,
     );
@@ -303,6 +312,7 @@ async function main(): Promise<void> {
         seconds: drainSeconds,
         perSecond: drainPerSecond,
         startupSeconds,
+        cpuMsPerOrder,
         peakRssMb: drainPeakRssMb,
         databaseConnections: connectionsUsed,
       },
@@ -330,6 +340,7 @@ async function main(): Promise<void> {
         'drain (service)',
         `${drainPerSecond} orders/s (${unique} orders, ${drainSeconds.toFixed(1)} s, after ${startupSeconds.toFixed(1)} s of start-up)`,
       ],
+      ['service CPU per order (drain)', `${cpuMsPerOrder.toFixed(3)} ms`],
       ['reference batch', `${referenceBatch} orders/s`],
       ['reference naive', `${referenceNaive} orders/s`],
       ['drain / reference batch', results.ratios.drainToReferenceBatch.toFixed(2)],

@@ -14,6 +14,8 @@ export class OrderIntakeSettings {
 
 interface Submitted {
   readonly command: ReceiveOrderCommand;
+  /** The externalId the body claims, if it claims one (validation comes later, in ReceiveOrder). */
+  readonly externalId: string | undefined;
   readonly logFields: LogFields;
   readonly resolve: (result: ReceiveOrderResult) => void;
   readonly reject: (error: unknown) => void;
@@ -24,11 +26,16 @@ interface Submitted {
  * in flight are busy, so an idle service handles an order at once, alone, and a loaded one gathers
  * hundreds per commit. Each command still gets its own answer (UnitOfWork.runEach): a rejected or
  * failing order does not cost the others theirs.
+ *
+ * Deliveries of one externalId are decided in the order they arrived, as they would be one at a
+ * time: a batch never takes an order whose externalId a batch in flight holds (nor anything behind
+ * it), so a later conflicting duplicate cannot commit first and stand in place of the original.
  */
 @Injectable()
 export class OrderIntakeBatcher {
   private waiting: Submitted[] = [];
   private inFlight = 0;
+  private readonly held = new Set<string>();
 
   constructor(
     private readonly commandBus: CommandBus,
@@ -38,20 +45,41 @@ export class OrderIntakeBatcher {
 
   submit(command: ReceiveOrderCommand): Promise<ReceiveOrderResult> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ command, logFields: LogContext.current(), resolve, reject });
+      this.waiting.push({
+        command,
+        externalId: claimedExternalId(command),
+        logFields: LogContext.current(),
+        resolve,
+        reject,
+      });
       this.startBatches();
     });
   }
 
   private startBatches(): void {
-    while (this.inFlight < this.settings.batchesInFlight && this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, this.settings.batchSize);
+    while (this.inFlight < this.settings.batchesInFlight) {
+      const batch = this.nextBatch();
+      if (batch.length === 0) return;
+      const externalIds = batch.flatMap(({ externalId }) => (externalId === undefined ? [] : [externalId]));
+      externalIds.forEach((externalId) => this.held.add(externalId));
       this.inFlight += 1;
       void this.run(batch).finally(() => {
+        externalIds.forEach((externalId) => this.held.delete(externalId));
         this.inFlight -= 1;
         this.startBatches();
       });
     }
+  }
+
+  /** The oldest waiting commands, up to the batch size and up to the first one a batch in flight holds. */
+  private nextBatch(): Submitted[] {
+    let end = 0;
+    while (end < this.waiting.length && end < this.settings.batchSize) {
+      const { externalId } = this.waiting[end];
+      if (externalId !== undefined && this.held.has(externalId)) break;
+      end += 1;
+    }
+    return this.waiting.splice(0, end);
   }
 
   private async run(batch: Submitted[]): Promise<void> {
@@ -66,4 +94,10 @@ export class OrderIntakeBatcher {
       batch.forEach(({ reject }) => reject(error));
     }
   }
+}
+
+function claimedExternalId({ body }: ReceiveOrderCommand): string | undefined {
+  const externalId =
+    typeof body === 'object' && body !== null ? (body as { externalId?: unknown }).externalId : undefined;
+  return typeof externalId === 'string' ? externalId : undefined;
 }

@@ -1,0 +1,87 @@
+import { ReceiveOrderCommand, type ReceiveOrderResult, UnitOfWork } from '@app/ordering';
+import type { CommandBus } from '@nestjs/cqrs';
+import { describe, expect, it } from 'vitest';
+import { OrderIntakeBatcher, OrderIntakeSettings } from './order-intake.batcher.js';
+
+/** A unit of work whose transactions end when the test says so, recording what each one held. */
+class ControlledUnitOfWork extends UnitOfWork {
+  readonly batches: string[][] = [];
+  private readonly commits: (() => void)[] = [];
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
+  async runEach<I, T>(items: readonly I[], work: (item: I) => Promise<T>): Promise<PromiseSettledResult<T>[]> {
+    this.batches.push(items.map((item) => label((item as { command: ReceiveOrderCommand }).command)));
+    await new Promise<void>((resolve) => this.commits.push(resolve));
+    return Promise.allSettled(items.map(work));
+  }
+
+  /** Commits the transaction that started `index`-th (0-based), and lets the batcher react. */
+  async commit(index: number): Promise<void> {
+    this.commits[index]();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+const answer = { execute: (command: ReceiveOrderCommand) => Promise.resolve(label(command)) };
+
+function order(externalId: string, content = 'a'): ReceiveOrderCommand {
+  return new ReceiveOrderCommand({ externalId, content }, { messageId: null, correlationId: null });
+}
+
+function label({ body }: ReceiveOrderCommand): string {
+  const { externalId = '(none)', content } = body as { externalId?: string; content: string };
+  return `${externalId}${content === 'a' ? '' : `:${content}`}`;
+}
+
+function batcher(unitOfWork: ControlledUnitOfWork): OrderIntakeBatcher {
+  return new OrderIntakeBatcher(answer as unknown as CommandBus, unitOfWork, new OrderIntakeSettings(10, 2));
+}
+
+describe('OrderIntakeBatcher', () => {
+  it('handles an order at once when idle, and gathers the orders that arrive while transactions are busy', async () => {
+    const unitOfWork = new ControlledUnitOfWork();
+    const intake = batcher(unitOfWork);
+
+    const results = ['A', 'B', 'C', 'D', 'E'].map((id) => intake.submit(order(id)));
+    // Two transactions in flight at most: A and B went alone, the next ones wait for one of them.
+    expect(unitOfWork.batches).toEqual([['A'], ['B']]);
+    await unitOfWork.commit(0);
+    expect(unitOfWork.batches).toEqual([['A'], ['B'], ['C', 'D', 'E']]);
+    await unitOfWork.commit(1);
+    await unitOfWork.commit(2);
+
+    expect(await Promise.all(results)).toEqual(['A', 'B', 'C', 'D', 'E'] as unknown as ReceiveOrderResult[]);
+  });
+
+  it('never lets a later delivery of an externalId commit before an earlier one still in flight', async () => {
+    const unitOfWork = new ControlledUnitOfWork();
+    const intake = batcher(unitOfWork);
+
+    const results = [order('X'), order('Y'), order('X', 'conflicting'), order('Z')].map((command) =>
+      intake.submit(command),
+    );
+    // X is in flight, so the second batch stops before the other X, and Z waits behind it.
+    expect(unitOfWork.batches).toEqual([['X'], ['Y']]);
+    await unitOfWork.commit(1);
+    expect(unitOfWork.batches).toHaveLength(2);
+    await unitOfWork.commit(0);
+    expect(unitOfWork.batches).toEqual([['X'], ['Y'], ['X:conflicting', 'Z']]);
+    await unitOfWork.commit(2);
+
+    expect(await Promise.all(results)).toEqual(['X', 'Y', 'X:conflicting', 'Z'] as unknown as ReceiveOrderResult[]);
+  });
+
+  it('keeps deliveries of one externalId, and bodies that claim none, in the batch they arrive in', async () => {
+    const unitOfWork = new ControlledUnitOfWork();
+    const intake = batcher(unitOfWork);
+
+    for (const command of [order('V'), order('W'), order('X'), order('X', 'again')]) void intake.submit(command);
+    void intake.submit(new ReceiveOrderCommand({ content: 'b' }, { messageId: null, correlationId: null }));
+    await unitOfWork.commit(0);
+
+    expect(unitOfWork.batches).toEqual([['V'], ['W'], ['X', 'X:again', '(none):b']]);
+  });
+});
