@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderCalculatedMessage } from '../support/product-b-consumer.js';
-import { eventually } from '../support/test-broker.js';
 import { BURST, FaultScenario, PATIENCE_MS } from './support/fault-scenario.js';
 import { expectInvariants } from './support/invariants.js';
 
@@ -22,19 +21,11 @@ describe('scenario 7: the relay killed between the broker confirm and marking th
     await scenario.untilCommitted((count) => count >= BURST / 4, 'a quarter of the burst');
     // The relay marks a round only after every confirm of it: the round waiting here is confirmed.
     await gate.close();
-    await eventually(
-      async () => ((await gate.waiting(killed.name)) > 0 ? true : undefined),
-      PATIENCE_MS,
-      'a confirmed round waiting to be marked',
-    );
+    await gate.untilHolding(killed.name, PATIENCE_MS);
 
     await killed.stop('SIGKILL');
     await gate.open();
-    await eventually(
-      async () => ((await scenario.database.connectionsOf(killed.name)) === 0 ? true : undefined),
-      PATIENCE_MS,
-      'the killed process to hold no connection',
-    );
+    await scenario.untilDisconnected(killed);
     // Delivered to product B, yet pending in the outbox: the round the kill caught.
     const pending = await scenario.database.query<{ event_id: string }>(
       'SELECT event_id FROM outbox WHERE published_at IS NULL',

@@ -34,11 +34,7 @@ describe('scenario 4: the service SIGKILLed mid-burst, then restarted', () => {
 
     await killed.stop('SIGKILL');
     await gate.open();
-    await eventually(
-      async () => ((await scenario.database.connectionsOf(killed.name)) === 0 ? true : undefined),
-      PATIENCE_MS,
-      'the killed process to hold no connection',
-    );
+    await scenario.untilDisconnected(killed);
     expect(await scenario.committedOrders()).toBe(committed);
     const restarted = await scenario.startService();
 

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import pg from 'pg';
+import { eventually } from '../../support/test-broker.js';
 import type { TestDatabase } from '../../support/test-database.js';
 
 /**
@@ -38,15 +39,21 @@ export class DatabaseGate {
     await this.session.query('SELECT pg_advisory_unlock($1)', [this.key]);
   }
 
-  /** Backends of `applicationName` (a service's SERVICE_NAME) waiting at the gate right now. */
-  async waiting(applicationName: string): Promise<number> {
-    const [{ count }] = await this.database.query<{ count: number }>(
-      `SELECT count(*)::int AS count FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-       WHERE a.datname = current_database() AND a.application_name = $1
-         AND l.locktype = 'advisory' AND NOT l.granted AND l.objid = $2`,
-      [applicationName, this.key],
+  /** Waits until a backend of `applicationName` (a service's SERVICE_NAME) waits at the gate. */
+  async untilHolding(applicationName: string, timeoutMs: number): Promise<void> {
+    await eventually(
+      async () => {
+        const [{ waiting }] = await this.database.query<{ waiting: boolean }>(
+          `SELECT count(*) > 0 AS waiting FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+           WHERE a.datname = current_database() AND a.application_name = $1
+             AND l.locktype = 'advisory' AND NOT l.granted AND l.objid = $2`,
+          [applicationName, this.key],
+        );
+        return waiting || undefined;
+      },
+      timeoutMs,
+      `${applicationName} held at the gate`,
     );
-    return count;
   }
 
   /** Opens the gate for good (the trigger stays, and lets everything through). */

@@ -98,12 +98,17 @@ export class FaultScenario {
     const orders = await this.publishOrders();
     await this.untilCommitted((count) => count >= BURST / 4, 'a quarter of the burst');
     await gate.close();
-    await eventually(
-      async () => ((await gate.waiting(service.name)) > 0 ? true : undefined),
-      PATIENCE_MS,
-      'a transaction held at the gate',
-    );
+    await gate.untilHolding(service.name, PATIENCE_MS);
     return { orders, gate, committed: await this.committedOrders() };
+  }
+
+  /** Waits until a killed process holds no connection: one held at a gate ends once the gate opens. */
+  async untilDisconnected(service: ServiceProcess): Promise<void> {
+    await eventually(
+      async () => ((await this.database.connectionsOf(service.name)) === 0 ? true : undefined),
+      PATIENCE_MS,
+      `${service.name} to hold no connection`,
+    );
   }
 
   /**
