@@ -54,8 +54,7 @@ describe('order intake: product A publishes, the service stores and calculates',
     database = await TestDatabase.create();
     broker = await TestBroker.connect();
     proxy = await TcpProxy.start(5432);
-    const databaseUrl = database.url.replace('127.0.0.1:5432', `127.0.0.1:${proxy.port}`);
-    service = await ServiceProcess.start(serviceEnvironment(databaseUrl, broker.names));
+    service = await ServiceProcess.start(serviceEnvironment(proxy.route(database.url), broker.names));
   });
 
   afterAll(async () => {
@@ -231,13 +230,7 @@ describe('order intake: product A publishes, the service stores and calculates',
   });
 
   it('dead-letters a message whose processing keeps failing after 5 attempts, and keeps the others flowing', async () => {
-    // A real fault inside the database: every insert of this order fails, whatever the retry.
-    await database.query(`
-      CREATE FUNCTION reject_poison() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'poison order %', NEW.external_id; END $$`);
-    await database.query(`
-      CREATE TRIGGER reject_poison BEFORE INSERT ON orders
-      FOR EACH ROW WHEN (NEW.external_id LIKE 'POISON-%') EXECUTE FUNCTION reject_poison()`);
+    await database.poisonOrders('POISON-');
     const poison = anOrderMessage({ externalId: uniqueExternalId('POISON') });
     const healthy = anOrderMessage();
     await broker.publish(poison, { messageId: 'poison' });

@@ -18,7 +18,7 @@ import { TypeOrmOrderEventsOutbox } from '../../apps/order-service/src/outbound/
 import { TypeOrmOrderViewStore } from '../../apps/order-service/src/outbound/postgres/typeorm-order-view.store.js';
 import { TypeOrmOrderRepository } from '../../apps/order-service/src/outbound/postgres/typeorm-order.repository.js';
 import { TypeOrmUnitOfWork } from '../../apps/order-service/src/outbound/postgres/typeorm-unit-of-work.js';
-import { anItem, anOrderMessage, type OrderMessage } from '../fixtures/order.mother.js';
+import { anItem, anOrderMessage, type OrderMessage, uniqueExternalId } from '../fixtures/order.mother.js';
 import { TestDatabase } from '../support/test-database.js';
 
 /** ReceiveOrder and CalculateOrder wired to the real Postgres adapters, as the service wires them. */
@@ -122,6 +122,21 @@ describe('deliveries sharing one transaction (UnitOfWork.runEach) against a real
 
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     expect(await stored(poison.externalId)).toBeNull();
+    for (const message of healthy) {
+      expect(await stored(message.externalId)).toEqual({ status: 'CALCULATED', views: 1, events: 1 });
+    }
+  });
+
+  it('fails only the order the database refuses in the insert the batch shares, and commits the others', async () => {
+    await database.poisonOrders('REFUSED-');
+    const refused = anOrderMessage({ externalId: uniqueExternalId('REFUSED') });
+    const healthy = [anOrderMessage(), anOrderMessage(), anOrderMessage()];
+
+    const outcomes = await unitOfWork.runEach([healthy[0], refused, healthy[1], healthy[2]], receive);
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/poison order REFUSED-/);
+    expect(await stored(refused.externalId)).toBeNull();
     for (const message of healthy) {
       expect(await stored(message.externalId)).toEqual({ status: 'CALCULATED', views: 1, events: 1 });
     }

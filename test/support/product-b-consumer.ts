@@ -27,6 +27,8 @@ export interface Handled {
  */
 export class ProductBConsumer {
   readonly handled = new Map<string, Handled>();
+  /** Deliveries of an eventId already handled: the at-least-once repeats that deduplication absorbs. */
+  readonly repeats: ConsumeMessage[] = [];
   deliveries = 0;
 
   private constructor(
@@ -46,7 +48,9 @@ export class ProductBConsumer {
       if (!delivery) return;
       consumer.deliveries += 1;
       const message = JSON.parse(delivery.content.toString()) as OrderCalculatedMessage;
-      const settle = consumer.handled.has(message.eventId)
+      const repeated = consumer.handled.has(message.eventId);
+      if (repeated) consumer.repeats.push(delivery);
+      const settle = repeated
         ? Promise.resolve()
         : handle(message).then(() => void consumer.handled.set(message.eventId, { message, delivery }));
       void settle.then(

@@ -23,3 +23,11 @@ export async function closeBrokerConnections(prefix: string): Promise<number> {
   for (const pid of pids) await run('rabbitmqctl', ['close_connection', pid, 'closed by a test']);
   return pids.length;
 }
+
+/** Messages in `queue`, ready and unacknowledged alike (a consumer's client sees only the ready ones). */
+export async function queueMessages(queue: string): Promise<number> {
+  const { stdout } = await run('rabbitmqctl', ['list_queues', '-q', '--no-table-headers', 'name', 'messages']);
+  const line = stdout.split('\n').find((row) => row.split('\t')[0] === queue);
+  if (!line) throw new Error(`queue ${queue} not found`);
+  return Number(line.split('\t')[1]);
+}

@@ -13,7 +13,11 @@ const READY_LINE = 'order-service consuming';
 export class ServiceProcess {
   private output = '';
 
-  private constructor(private readonly child: ChildProcess) {
+  private constructor(
+    private readonly child: ChildProcess,
+    /** Its SERVICE_NAME: the application_name of its Postgres connections, the prefix of its broker connections. */
+    readonly name: string,
+  ) {
     const collect = (chunk: Buffer) => (this.output += chunk.toString());
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
@@ -25,7 +29,7 @@ export class ServiceProcess {
       env: { ...process.env, HTTP_PORT: '0', LOG_LEVEL: 'log', ...environment },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const service = new ServiceProcess(child);
+    const service = new ServiceProcess(child, environment.SERVICE_NAME ?? 'order-service');
     await service.waitForLog(READY_LINE, timeoutMs);
     return service;
   }

@@ -1,12 +1,18 @@
 import net from 'node:net';
 
+/** One client's connection through the proxy, and the proxy's own connection to the server. */
+interface Link {
+  readonly client: net.Socket;
+  readonly upstream: net.Socket;
+}
+
 /**
  * A TCP hop between the service and a real dependency, so a test can cut the connection the way
- * a network partition or a restarting server does, and then restore it.
+ * a network partition or a restarting server does, stall it, and then restore it.
  */
 export class TcpProxy {
   private server: net.Server | null = null;
-  private readonly sockets = new Set<net.Socket>();
+  private readonly links = new Set<Link>();
 
   private constructor(
     private readonly targetPort: number,
@@ -23,29 +29,50 @@ export class TcpProxy {
     return this.listenPort;
   }
 
+  /** `url` (of the proxied server on 127.0.0.1) rewritten to go through this proxy. */
+  route(url: string): string {
+    return url.replace(`127.0.0.1:${this.targetPort}`, `127.0.0.1:${this.listenPort}`);
+  }
+
   /** Accepts connections again, on the same port. */
   async open(): Promise<void> {
     const server = net.createServer((client) => {
-      const upstream = net.connect(this.targetPort, '127.0.0.1');
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => socket.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
+      const link = { client, upstream: net.connect(this.targetPort, '127.0.0.1') };
+      this.links.add(link);
+      for (const socket of [link.client, link.upstream]) socket.on('error', () => socket.destroy());
+      link.client.on('close', () => link.upstream.destroy());
+      link.upstream.on('close', () => {
+        link.client.destroy();
+        this.links.delete(link);
+      });
+      link.client.pipe(link.upstream).pipe(link.client);
     });
     await new Promise<void>((resolve) => server.listen(this.listenPort, '127.0.0.1', resolve));
     this.listenPort = (server.address() as net.AddressInfo).port;
     this.server = server;
   }
 
+  /**
+   * Stops passing on what the clients send, and keeps their connections open: to the server each
+   * client froze right after its last bytes that got through (an ack, a commit), while the
+   * server's bytes still reach the client.
+   */
+  stallClients(): void {
+    for (const { client, upstream } of this.links) {
+      client.unpipe(upstream);
+      client.pause();
+    }
+  }
+
   /** Drops every open connection and refuses new ones, until `open`. */
   async cut(): Promise<void> {
     const server = this.server;
     this.server = null;
-    for (const socket of this.sockets) socket.destroy();
+    for (const { client, upstream } of this.links) {
+      client.destroy();
+      upstream.destroy();
+    }
+    this.links.clear();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }

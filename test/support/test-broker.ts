@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BrokerNames } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
 import amqp, { type ChannelModel, type ConfirmChannel, type Message, type Options } from 'amqplib';
@@ -6,6 +7,12 @@ import amqp, { type ChannelModel, type ConfirmChannel, type Message, type Option
 export const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 export type { BrokerNames };
+
+/** One message as product A sends it: a body (JSON-encoded unless bytes or text) and its properties. */
+export interface OutgoingMessage {
+  readonly body: unknown;
+  readonly options?: Options.Publish;
+}
 
 /** The contract's exchange and queue names, prefixed per test run so runs never share a queue. */
 export function uniqueBrokerNames(): BrokerNames {
@@ -38,13 +45,37 @@ export class TestBroker {
 
   /** Publishes as product A does: persistent, to the inbound exchange, confirmed by the broker. */
   async publish(body: unknown, options: Options.Publish = {}): Promise<void> {
+    this.send({ body, options });
+    await this.channel.waitForConfirms();
+  }
+
+  /** A burst: every message sent at once, then one wait for the broker to confirm them all. */
+  async publishAll(messages: readonly OutgoingMessage[]): Promise<void> {
+    for (const message of messages) {
+      if (!this.send(message)) await once(this.channel, 'drain');
+    }
+    await this.channel.waitForConfirms();
+  }
+
+  /** False when the channel's buffer is full: wait for 'drain' before sending more. */
+  private send({ body, options = {} }: OutgoingMessage): boolean {
     const content = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    this.channel.publish(this.names.INBOUND_EXCHANGE, this.names.INBOUND_ROUTING_KEY, content, {
+    return this.channel.publish(this.names.INBOUND_EXCHANGE, this.names.INBOUND_ROUTING_KEY, content, {
       persistent: true,
       contentType: 'application/json',
       ...options,
     });
-    await this.channel.waitForConfirms();
+  }
+
+  /** Takes product B's queue off the events exchange: OrderCalculated then has nowhere to go. */
+  async unbindEventsQueue(): Promise<void> {
+    const { EVENTS_QUEUE, EVENTS_EXCHANGE, EVENTS_ROUTING_KEY } = this.names;
+    await this.channel.unbindQueue(EVENTS_QUEUE, EVENTS_EXCHANGE, EVENTS_ROUTING_KEY);
+  }
+
+  async bindEventsQueue(): Promise<void> {
+    const { EVENTS_QUEUE, EVENTS_EXCHANGE, EVENTS_ROUTING_KEY } = this.names;
+    await this.channel.bindQueue(EVENTS_QUEUE, EVENTS_EXCHANGE, EVENTS_ROUTING_KEY);
   }
 
   async messageCount(queue: string): Promise<number> {

@@ -35,7 +35,7 @@ export class TestDatabase {
   async throughProxy(scenario: (dataSource: DataSource, proxy: TcpProxy) => Promise<void>): Promise<void> {
     const proxy = await TcpProxy.start(5432);
     const dataSource = createDataSource({
-      url: this.url.replace('127.0.0.1:5432', `127.0.0.1:${proxy.port}`),
+      url: proxy.route(this.url),
       poolSize: 2,
       applicationName: 'order-service-test',
     });
@@ -50,6 +50,38 @@ export class TestDatabase {
 
   query<T = Record<string, unknown>>(sql: string, parameters: unknown[] = []): Promise<T[]> {
     return this.dataSource.query(sql, parameters);
+  }
+
+  /**
+   * A real fault inside the database: every insert of an order whose externalId starts with `prefix`
+   * fails, whatever the retry. Such a message is valid, yet can never be processed (poison).
+   */
+  async poisonOrders(prefix: string): Promise<void> {
+    await this.query(`
+      CREATE FUNCTION reject_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'poison order %', NEW.external_id; END $$`);
+    await this.query(`
+      CREATE TRIGGER reject_poison BEFORE INSERT ON orders
+      FOR EACH ROW WHEN (NEW.external_id LIKE '${prefix}%') EXECUTE FUNCTION reject_poison()`);
+  }
+
+  /** Connections `applicationName` holds to this database now. */
+  async connectionsOf(applicationName: string): Promise<number> {
+    const [{ count }] = await this.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+      [applicationName],
+    );
+    return count;
+  }
+
+  /** pg_terminate_backend on every connection `applicationName` holds to this database, and no other. */
+  async terminateBackends(applicationName: string): Promise<number> {
+    const [{ terminated }] = await this.query<{ terminated: number }>(
+      `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS terminated
+       FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+      [applicationName],
+    );
+    return terminated;
   }
 
   async drop(): Promise<void> {

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { migrations } from './migrations/index.js';
 import { OrderLineOrmEntity } from './order-line.orm-entity.js';
@@ -10,6 +11,21 @@ export interface DatabaseSettings {
   readonly url: string;
   readonly poolSize: number;
   readonly applicationName: string;
+}
+
+/**
+ * A pg client that always has an 'error' listener. The pool hands a new client over while it is
+ * still parsing the packet that made it ready; when a FATAL message (pg_terminate_backend, a server
+ * restart) arrives in that same packet, pg emits 'error' before TypeORM has attached its listener,
+ * and an 'error' event without a listener ends the process (node-postgres issue 2762). Ignoring it
+ * here loses nothing: the client is unusable from then on, its next query fails as a transient
+ * error, and the pool discards it when it comes back.
+ */
+class ListenedClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    this.on('error', () => undefined);
+  }
 }
 
 /** Migrations only: the schema is never synchronized from the entities. */
@@ -26,6 +42,7 @@ export function createDataSource(settings: DatabaseSettings): DataSource {
     applicationName: settings.applicationName,
     connectTimeoutMS: 5_000,
     extra: {
+      Client: ListenedClient,
       // A stuck query must not hold a delivery (and its prefetch slot) forever.
       statement_timeout: 30_000,
       idle_in_transaction_session_timeout: 60_000,

@@ -1,3 +1,5 @@
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
+
 /**
  * Errors that mean "the database was not there or dropped the work", as opposed to "this work is
  * wrong": nothing was committed, so the work is retried once Postgres answers again.
@@ -19,8 +21,16 @@ const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT',
 const TRANSIENT_MESSAGES =
   /Connection terminated|terminating connection|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established|connect ECONNREFUSED/i;
 
+/**
+ * When a connection fails between two statements of a transaction (no query running), TypeORM
+ * releases it at once, and the transaction's next statement fails with one of these instead of
+ * the connection's error.
+ */
+const CONNECTION_RELEASED = [QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError];
+
 export function isTransientPostgresError(error: unknown): boolean {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (CONNECTION_RELEASED.some((type) => current instanceof type)) return true;
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_NODE_CODES.has(code))) return true;
     if (TRANSIENT_MESSAGES.test(current.message)) return true;

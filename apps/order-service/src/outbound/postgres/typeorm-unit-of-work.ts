@@ -114,15 +114,18 @@ export class TypeOrmUnitOfWork extends UnitOfWork {
         );
         const transient = failures.find(isUnavailable);
         if (transient) throw asUnavailable(transient);
-        if (outcomes.some((outcome, index) => outcome.status === 'rejected' && scopes[index].written))
+        if (
+          failedTogether(failures) ||
+          outcomes.some((outcome, index) => outcome.status === 'rejected' && scopes[index].written)
+        )
           throw new RunAlone();
         await transaction.flush();
         return outcomes;
       });
     } catch (error) {
       if (isUnavailable(error)) throw error;
-      // A failed item had written, or the flush failed: keep no part of the batch, and let each
-      // item succeed or fail on its own.
+      // A failed item had written, items failed in a statement they shared, or the flush failed:
+      // keep no part of the batch, and let each item succeed or fail on its own.
       const alone: PromiseSettledResult<T>[] = [];
       for (const item of items) alone.push(await this.settledAlone(item, work));
       return alone;
@@ -154,6 +157,14 @@ export class TypeOrmUnitOfWork extends UnitOfWork {
     committed?.afterCommit.forEach((callback) => callback());
     return result;
   }
+}
+
+/**
+ * One error for several items: a statement they joined failed (the admissions' insert, when the
+ * database refuses one of its orders), and it may be any one's fault, so it is no item's answer.
+ */
+function failedTogether(failures: readonly unknown[]): boolean {
+  return new Set(failures).size < failures.length;
 }
 
 function asUnavailable(error: unknown): DependencyUnavailableError {
