@@ -68,6 +68,13 @@ export class Environment {
   @integerSetting('INBOUND_BATCH_SIZE', 1, 1000)
   INBOUND_BATCH_SIZE = 250;
 
+  /**
+   * Larger bodies are dead-lettered unread. 4 MiB holds the largest legal order however it is
+   * written: 1000 lines with every string at its longest and every character \u-escaped is ~3.3 MB.
+   */
+  @integerSetting('INBOUND_MAX_MESSAGE_BYTES', 1024, 128 * 1024 * 1024)
+  INBOUND_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
   @integerSetting('PROCESSING_MAX_ATTEMPTS', 1, 100)
   PROCESSING_MAX_ATTEMPTS = 5;
 
