@@ -38,6 +38,13 @@ export class Environment {
   @integerSetting('HTTP_PORT', 0, 65535)
   HTTP_PORT = 3000;
 
+  /**
+   * REST requests a minute per API key (per client address without a valid key); 0 turns the limit
+   * off. The default is several times what product B needs at the brief's peak.
+   */
+  @integerSetting('HTTP_RATE_LIMIT_PER_MINUTE', 0, 10_000_000)
+  HTTP_RATE_LIMIT_PER_MINUTE = 12_000;
+
   @amqpName('INBOUND_EXCHANGE')
   INBOUND_EXCHANGE = 'orders.inbound';
 
@@ -130,7 +137,12 @@ function splitList(value: string): string[] {
 /** What a bad value looks like in the error: secrets hidden, credentials in URLs masked. */
 function shown(variable: string, value: string | undefined): string {
   if (SECRET_VARIABLES.has(variable)) return '(hidden)';
-  return JSON.stringify(value?.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@'));
+  return JSON.stringify(value === undefined ? undefined : withoutPasswords(value));
+}
+
+/** A URL's password masked, up to its last "@" (a password may hold one), and so is a password= parameter. */
+function withoutPasswords(url: string): string {
+  return url.replace(/(\/\/[^:/@]*:).*@/, '$1***@').replace(/([?&]password=)[^&]*/gi, '$1***');
 }
 
 function parseBoolean(value: unknown): unknown {
