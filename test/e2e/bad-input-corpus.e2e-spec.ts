@@ -5,6 +5,7 @@ import { type CorpusMessage, corpusCase, namesField, writeCase } from '../fixtur
 import { OrderApi } from '../support/order-api.js';
 import { serviceEnvironment } from '../support/order-service.env.js';
 import { ServiceProcess } from '../support/service-process.js';
+import { tearDown } from '../support/tear-down.js';
 import { eventually, TestBroker } from '../support/test-broker.js';
 import { TestDatabase } from '../support/test-database.js';
 
@@ -36,13 +37,7 @@ describe('the bad-input corpus, sent through the running service', () => {
     );
   });
 
-  afterAll(async () => {
-    if (process.env.E2E_SHOW_LOGS) console.log(service?.logs);
-    await service?.stop();
-    await broker?.deleteAll();
-    await broker?.close();
-    await database?.drop();
-  });
+  afterAll(() => tearDown({ services: [service], broker, database }));
 
   it(`dead-letters every bad message of ${CORPUS_SIZE} with its reason and field, and calculates every valid one exactly`, async () => {
     const corpus = fc

@@ -3,6 +3,7 @@ import { runBuiltCommand } from '../support/built-command.js';
 import { type ApiAnswer, OrderApi } from '../support/order-api.js';
 import { serviceEnvironment, TEST_API_KEY } from '../support/order-service.env.js';
 import { ServiceProcess } from '../support/service-process.js';
+import { tearDown } from '../support/tear-down.js';
 import { TestBroker } from '../support/test-broker.js';
 import { TestDatabase } from '../support/test-database.js';
 
@@ -42,14 +43,7 @@ describe('the REST API hardened: security headers, rate limit, body limit, no se
     unlimited = await ServiceProcess.start(environment(0));
   });
 
-  afterAll(async () => {
-    if (process.env.E2E_SHOW_LOGS) console.log(limited?.logs, unlimited?.logs);
-    await limited?.stop();
-    await unlimited?.stop();
-    await broker?.deleteAll();
-    await broker?.close();
-    await database?.drop();
-  });
+  afterAll(() => tearDown({ services: [limited, unlimited], broker, database }));
 
   it('sends security headers with every answer, and the OpenAPI page loads every script from the service itself', async () => {
     const api = new OrderApi(unlimited.baseUrl);

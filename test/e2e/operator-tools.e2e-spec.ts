@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anItem, anOrderMessage, uniqueExternalId } from '../fixtures/order.mother.js';
 import { runBuiltCommand } from '../support/built-command.js';
 import { serviceEnvironment } from '../support/order-service.env.js';
+import { tearDown } from '../support/tear-down.js';
 import { ServiceProcess } from '../support/service-process.js';
 import { eventually, TestBroker } from '../support/test-broker.js';
 import { TestDatabase } from '../support/test-database.js';
@@ -30,22 +31,10 @@ describe('the operator tools, npm run dlq:replay and npm run verify:consistency,
     broker = await TestBroker.connect();
     environment = serviceEnvironment(database.url, broker.names);
     service = await ServiceProcess.start(environment);
-    // A fault inside the database that fails this one order, whatever the retry: it ends up processing-failed.
-    await database.query(`
-      CREATE FUNCTION reject_poison() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'poison order %', NEW.external_id; END $$`);
-    await database.query(`
-      CREATE TRIGGER reject_poison BEFORE INSERT ON orders
-      FOR EACH ROW WHEN (NEW.external_id LIKE 'POISON-%') EXECUTE FUNCTION reject_poison()`);
+    await database.poisonOrdersStartingWith('POISON-');
   });
 
-  afterAll(async () => {
-    if (process.env.E2E_SHOW_LOGS) console.log(service?.logs);
-    await service?.stop();
-    await broker?.deleteAll();
-    await broker?.close();
-    await database?.drop();
-  });
+  afterAll(() => tearDown({ services: [service], broker, database }));
 
   it('lists the dead letters on a dry run and, once the cause is fixed, replays the one asked for into a calculated order', async () => {
     await broker.publish(invalid, { messageId: 'invalid' });
@@ -67,7 +56,7 @@ describe('the operator tools, npm run dlq:replay and npm run verify:consistency,
     ]);
     expect(await broker.messageCount(broker.names.DEAD_LETTER_QUEUE)).toBe(2);
 
-    await database.query('DROP TRIGGER reject_poison ON orders');
+    await database.curePoisonedOrders();
     const replay = await runBuiltCommand('dlq-replay', ['--reason', 'processing-failed'], environment);
     expect(replay.code).toBe(0);
     expect(replay.stdout).toContain(`replayed\tpoison\tprocessing-failed\t${poison.externalId}\t`);

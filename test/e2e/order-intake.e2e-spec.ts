@@ -231,13 +231,7 @@ describe('order intake: product A publishes, the service stores and calculates',
   });
 
   it('dead-letters a message whose processing keeps failing after 5 attempts, and keeps the others flowing', async () => {
-    // A real fault inside the database: every insert of this order fails, whatever the retry.
-    await database.query(`
-      CREATE FUNCTION reject_poison() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'poison order %', NEW.external_id; END $$`);
-    await database.query(`
-      CREATE TRIGGER reject_poison BEFORE INSERT ON orders
-      FOR EACH ROW WHEN (NEW.external_id LIKE 'POISON-%') EXECUTE FUNCTION reject_poison()`);
+    await database.poisonOrdersStartingWith('POISON-');
     const poison = anOrderMessage({ externalId: uniqueExternalId('POISON') });
     const healthy = anOrderMessage();
     await broker.publish(poison, { messageId: 'poison' });

@@ -48,6 +48,23 @@ export class TestDatabase {
     }
   }
 
+  /**
+   * A real fault inside the database: every insert of an order whose externalId starts with
+   * `prefix` fails, whatever the retry, so the service ends up dead-lettering it processing-failed.
+   */
+  async poisonOrdersStartingWith(prefix: string): Promise<void> {
+    await this.query(`
+      CREATE FUNCTION reject_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'poison order %', NEW.external_id; END $$`);
+    await this.query(`
+      CREATE TRIGGER reject_poison BEFORE INSERT ON orders
+      FOR EACH ROW WHEN (starts_with(NEW.external_id, '${prefix.replaceAll("'", "''")}')) EXECUTE FUNCTION reject_poison()`);
+  }
+
+  async curePoisonedOrders(): Promise<void> {
+    await this.query('DROP TRIGGER reject_poison ON orders');
+  }
+
   query<T = Record<string, unknown>>(sql: string, parameters: unknown[] = []): Promise<T[]> {
     return this.dataSource.query(sql, parameters);
   }
