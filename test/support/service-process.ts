@@ -1,9 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { builtEntry } from './built-command.js';
 
-const MAIN = fileURLToPath(new URL('../../dist/apps/order-service/src/main.js', import.meta.url));
 const READY_LINE = 'order-service consuming';
 
 /**
@@ -24,8 +22,7 @@ export class ServiceProcess {
   }
 
   static async start(environment: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first`);
-    const child = spawn(process.execPath, [MAIN], {
+    const child = spawn(process.execPath, [builtEntry('main')], {
       env: { ...process.env, HTTP_PORT: '0', LOG_LEVEL: 'log', ...environment },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -48,13 +48,9 @@ export class TestDatabase {
     }
   }
 
-  query<T = Record<string, unknown>>(sql: string, parameters: unknown[] = []): Promise<T[]> {
-    return this.dataSource.query(sql, parameters);
-  }
-
   /**
-   * A real fault inside the database: every insert of an order whose externalId starts with `prefix`
-   * fails, whatever the retry. Such a message is valid, yet can never be processed (poison).
+   * A real fault inside the database: every insert of an order whose externalId starts with
+   * `prefix` fails, whatever the retry, so the service ends up dead-lettering it processing-failed.
    */
   async poisonOrders(prefix: string): Promise<void> {
     await this.query(`
@@ -62,7 +58,15 @@ export class TestDatabase {
       BEGIN RAISE EXCEPTION 'poison order %', NEW.external_id; END $$`);
     await this.query(`
       CREATE TRIGGER reject_poison BEFORE INSERT ON orders
-      FOR EACH ROW WHEN (NEW.external_id LIKE '${prefix}%') EXECUTE FUNCTION reject_poison()`);
+      FOR EACH ROW WHEN (starts_with(NEW.external_id, '${prefix.replaceAll("'", "''")}')) EXECUTE FUNCTION reject_poison()`);
+  }
+
+  async curePoisonedOrders(): Promise<void> {
+    await this.query('DROP TRIGGER reject_poison ON orders');
+  }
+
+  query<T = Record<string, unknown>>(sql: string, parameters: unknown[] = []): Promise<T[]> {
+    return this.dataSource.query(sql, parameters);
   }
 
   /** Connections `applicationName` holds to this database now. */

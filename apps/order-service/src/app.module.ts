@@ -75,6 +75,7 @@ const messagingProviders = [
         environment.RETRY_BASE_DELAY_MS,
         environment.RETRY_MAX_DELAY_MS,
         SHUTDOWN_GRACE_MS,
+        environment.INBOUND_MAX_MESSAGE_BYTES,
       ),
     inject: [Environment],
   },

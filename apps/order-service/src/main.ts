@@ -8,6 +8,7 @@ import { prepareBroker, prepareDatabase } from './bootstrap.js';
 import { loadEnvironment } from './config/environment.js';
 import { AmqpOrderPlacedServer } from './inbound/amqp/amqp-order-placed.server.js';
 import { HttpErrorFilter } from './inbound/http/http-error.filter.js';
+import { HTTP_BODY_LIMIT_BYTES, hardenHttp } from './inbound/http/http-hardening.js';
 import { setUpOpenApi } from './inbound/http/open-api.js';
 import { PinoLogger } from './observability/pino.logger.js';
 
@@ -27,9 +28,10 @@ async function main(): Promise<void> {
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(environment, dataSource, inbound),
-    new FastifyAdapter(),
+    new FastifyAdapter({ bodyLimit: HTTP_BODY_LIMIT_BYTES }),
     { logger },
   );
+  await hardenHttp(app, { rateLimitPerMinute: environment.HTTP_RATE_LIMIT_PER_MINUTE });
   app.useGlobalFilters(new HttpErrorFilter());
   setUpOpenApi(app);
   app.connectMicroservice({ strategy: inbound });

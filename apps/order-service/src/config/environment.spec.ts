@@ -18,7 +18,17 @@ describe('loadEnvironment', () => {
       EVENTS_QUEUE: 'order.calculated',
       PROCESSING_MAX_ATTEMPTS: 5,
       MIGRATIONS_RUN: true,
+      INBOUND_MAX_MESSAGE_BYTES: 4 * 1024 * 1024,
+      HTTP_RATE_LIMIT_PER_MINUTE: 12_000,
     });
+  });
+
+  it('turns the rate limit off with 0, and refuses a negative limit or a message limit under 1 KiB', () => {
+    expect(loadEnvironment({ HTTP_RATE_LIMIT_PER_MINUTE: '0' }).HTTP_RATE_LIMIT_PER_MINUTE).toBe(0);
+    expect(() => loadEnvironment({ HTTP_RATE_LIMIT_PER_MINUTE: '-1' })).toThrow(/HTTP_RATE_LIMIT_PER_MINUTE/);
+    expect(() => loadEnvironment({ INBOUND_MAX_MESSAGE_BYTES: '100' })).toThrow(
+      /INBOUND_MAX_MESSAGE_BYTES must be an integer between 1024 and 134217728/,
+    );
   });
 
   it('reads numbers and booleans from their text', () => {
@@ -56,5 +66,16 @@ describe('loadEnvironment', () => {
     expect(load).not.toThrow(/short-secret/);
     expect(load).toThrow(/RABBITMQ_URL must be an amqp.*user:\*\*\*@broker/);
     expect(load).not.toThrow(/hunter2/);
+  });
+
+  it('masks a database password, even one holding an "@", and a password parameter', () => {
+    const load = () =>
+      loadEnvironment({
+        DATABASE_URL: 'mysql://admin:hunt@er2@db.internal/orders',
+        RABBITMQ_URL: 'http://broker.internal/?user=svc&password=s3cret&heartbeat=10',
+      });
+    expect(load).toThrow(/DATABASE_URL must be a postgres.*"mysql:\/\/admin:\*\*\*@db\.internal\/orders"/);
+    expect(load).toThrow(/RABBITMQ_URL .*password=\*\*\*&heartbeat=10/);
+    expect(load).not.toThrow(/hunt|er2|s3cret/);
   });
 });

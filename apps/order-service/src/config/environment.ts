@@ -38,6 +38,13 @@ export class Environment {
   @integerSetting('HTTP_PORT', 0, 65535)
   HTTP_PORT = 3000;
 
+  /**
+   * REST requests a minute per API key (per client address without a valid key); 0 turns the limit
+   * off. The default is several times what product B needs at the brief's peak.
+   */
+  @integerSetting('HTTP_RATE_LIMIT_PER_MINUTE', 0, 10_000_000)
+  HTTP_RATE_LIMIT_PER_MINUTE = 12_000;
+
   @amqpName('INBOUND_EXCHANGE')
   INBOUND_EXCHANGE = 'orders.inbound';
 
@@ -68,6 +75,13 @@ export class Environment {
 
   @integerSetting('INBOUND_BATCH_SIZE', 1, 1000)
   INBOUND_BATCH_SIZE = 250;
+
+  /**
+   * Larger bodies are dead-lettered unread. 4 MiB holds the largest legal order however it is
+   * written: 1000 lines with every string at its longest and every character \u-escaped is ~3.3 MB.
+   */
+  @integerSetting('INBOUND_MAX_MESSAGE_BYTES', 1024, 128 * 1024 * 1024)
+  INBOUND_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
   @integerSetting('PROCESSING_MAX_ATTEMPTS', 1, 100)
   PROCESSING_MAX_ATTEMPTS = 5;
@@ -124,7 +138,12 @@ function splitList(value: string): string[] {
 /** What a bad value looks like in the error: secrets hidden, credentials in URLs masked. */
 function shown(variable: string, value: string | undefined): string {
   if (SECRET_VARIABLES.has(variable)) return '(hidden)';
-  return JSON.stringify(value?.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@'));
+  return JSON.stringify(value === undefined ? undefined : withoutPasswords(value));
+}
+
+/** A URL's password masked, up to its last "@" (a password may hold one), and so is a password= parameter. */
+function withoutPasswords(url: string): string {
+  return url.replace(/(\/\/[^:/@]*:).*@/, '$1***@').replace(/([?&]password=)[^&]*/gi, '$1***');
 }
 
 function parseBoolean(value: unknown): unknown {

@@ -1,12 +1,39 @@
 import { NumberLiteral } from '@app/ordering';
 import { parse } from 'lossless-json';
+import type { Rejection, RejectionReason } from './rejection.js';
 
-export class InvalidJsonError extends Error {
-  readonly code = 'invalid-json';
-
-  constructor(detail: string) {
+/** The body never became JSON: it goes to the DLQ with this reason, and nothing reads it further. */
+export class UndecodableMessageError extends Error {
+  constructor(
+    readonly reason: RejectionReason,
+    detail: string,
+  ) {
     super(detail);
-    this.name = 'InvalidJsonError';
+    this.name = new.target.name;
+  }
+
+  get rejection(): Rejection {
+    return { reason: this.reason, detail: this.message };
+  }
+}
+
+export class InvalidJsonError extends UndecodableMessageError {
+  constructor(detail: string) {
+    super('invalid-json', detail);
+  }
+}
+
+/** The contract names no reason for size, and the body may well be JSON: so it is an invalid order. */
+export class OversizedMessageError extends UndecodableMessageError {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(
+      'invalid-order',
+      `The message body is ${size} bytes, over the limit of ${limit} bytes, and was not read; ` +
+        'send a smaller order, or raise INBOUND_MAX_MESSAGE_BYTES.',
+    );
   }
 }
 
@@ -14,9 +41,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Bytes to JSON without ever turning a number into a float: every JSON number arrives as the text
- * it was written in (NumberLiteral), so a price is validated and computed exactly as sent.
+ * it was written in (NumberLiteral), so a price is validated and computed exactly as sent. A body
+ * over `maxBytes` is refused before any byte of it is decoded.
  */
-export function decodeOrderMessage(content: Buffer): unknown {
+export function decodeOrderMessage(content: Buffer, maxBytes: number): unknown {
+  if (content.length > maxBytes) throw new OversizedMessageError(content.length, maxBytes);
   let text: string;
   try {
     text = utf8.decode(content);

@@ -6,7 +6,7 @@ import { LogContext } from '../../observability/log-context.js';
 import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
 import { backoffDelay } from '../../resilience/backoff.js';
 import type { InboundDelivery } from './inbound-delivery.js';
-import { decodeOrderMessage, InvalidJsonError } from './order-message.decoder.js';
+import { decodeOrderMessage, UndecodableMessageError } from './order-message.decoder.js';
 import { OrderIntakeBatcher } from './order-intake.batcher.js';
 import { type Rejection, rejectionFor } from './rejection.js';
 
@@ -16,6 +16,7 @@ export class InboundProcessingSettings {
     readonly retryBaseDelayMs: number,
     readonly retryMaxDelayMs: number,
     readonly shutdownGraceMs: number,
+    readonly maxMessageBytes: number,
   ) {}
 }
 
@@ -64,10 +65,10 @@ export class OrderPlacedDeliveryProcessor {
   private async settle(delivery: InboundDelivery): Promise<void> {
     let body: unknown;
     try {
-      body = decodeOrderMessage(delivery.content);
+      body = decodeOrderMessage(delivery.content, this.settings.maxMessageBytes);
     } catch (error) {
-      if (!(error instanceof InvalidJsonError)) throw error;
-      return this.deadLetter(delivery, { reason: 'invalid-json', detail: error.message });
+      if (!(error instanceof UndecodableMessageError)) throw error;
+      return this.deadLetter(delivery, error.rejection);
     }
     for (let failures = 0, outages = 0; delivery.isOpen();) {
       try {

@@ -11,7 +11,7 @@ export class ApiKeyGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const http = context.switchToHttp();
-    const candidate = presentedKey(http.getRequest<FastifyRequest>());
+    const candidate = presentedApiKey(http.getRequest<FastifyRequest>());
     if (candidate !== null && this.keys.accepts(candidate)) return true;
     void http.getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer realm="order-service"');
     throw new UnauthorizedException(
@@ -22,7 +22,8 @@ export class ApiKeyGuard implements CanActivate {
   }
 }
 
-function presentedKey(request: FastifyRequest): string | null {
+/** The key as the request presents it, checked or not. */
+export function presentedApiKey(request: FastifyRequest): string | null {
   const header = request.headers['x-api-key'];
   if (typeof header === 'string' && header.length > 0) return header;
   const bearer = BEARER.exec(request.headers.authorization ?? '');

@@ -9,6 +9,12 @@ describe('ApiKeys', () => {
     expect(keys.accepts('second-key-0123456789')).toBe(true);
   });
 
+  it('tells which key it was by position, never by the key', () => {
+    expect(keys.indexOf('first-key-0123456789')).toBe(0);
+    expect(keys.indexOf('second-key-0123456789')).toBe(1);
+    expect(keys.indexOf('third-key-0123456789')).toBeNull();
+  });
+
   it.each([
     ['an unknown key', 'third-key-0123456789'],
     ['a prefix of a key', 'first-key'],

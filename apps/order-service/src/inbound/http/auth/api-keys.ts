@@ -13,10 +13,17 @@ export class ApiKeys {
   }
 
   accepts(candidate: string): boolean {
+    return this.indexOf(candidate) !== null;
+  }
+
+  /** Which configured key the candidate is, by position (never the key itself), or null. */
+  indexOf(candidate: string): number | null {
     const candidateDigest = digest(candidate);
-    let accepted = false;
-    for (const known of this.digests) accepted = timingSafeEqual(known, candidateDigest) || accepted;
-    return accepted;
+    let found: number | null = null;
+    this.digests.forEach((known, index) => {
+      if (timingSafeEqual(known, candidateDigest)) found = index;
+    });
+    return found;
   }
 }
 

@@ -1,0 +1,71 @@
+import rateLimit from '@fastify/rate-limit';
+import { HttpException, HttpStatus } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import helmet from 'helmet';
+import { presentedApiKey } from './auth/api-key.guard.js';
+import { ApiKeys } from './auth/api-keys.js';
+
+/** The API answers GETs only: no request to it needs a body, so a large one is refused unread. */
+export const HTTP_BODY_LIMIT_BYTES = 16 * 1024;
+
+/** Probes and scrapes come from the cluster itself, often from one address: limiting them would fail pods. */
+const UNLIMITED_PATHS = ['/health/', '/metrics'];
+
+export interface HttpHardeningSettings {
+  /** Requests a minute per API key, or per client address without a valid key; 0 turns the limit off. */
+  readonly rateLimitPerMinute: number;
+}
+
+/**
+ * Security headers on every answer and, unless turned off, a rate limit; registered before any
+ * route exists, as Fastify hooks apply to the routes registered after them.
+ */
+export async function hardenHttp(app: NestFastifyApplication, settings: HttpHardeningSettings): Promise<void> {
+  // helmet itself, built once: @fastify/helmet builds a new helmet middleware for every request.
+  const securityHeaders = helmet({
+    // Strict enough for JSON, loose enough for the Swagger UI at /docs: its scripts and styles are
+    // files of its own, its page has inline styles and its icons are data: URLs.
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
+  if (settings.rateLimitPerMinute === 0) return;
+  const keys = app.get(ApiKeys);
+  await app.register(rateLimit, {
+    max: settings.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => rateLimitKey(request, keys),
+    allowList: (request) => UNLIMITED_PATHS.some((path) => request.url.startsWith(path)),
+    // Thrown into Nest's error handling, so the 429 has the body of every other error.
+    errorResponseBuilder: (_request, { max, after }) =>
+      new HttpException(
+        `More than ${max} requests a minute for this API key (or, without a valid key, from this address); ` +
+          `retry in ${after}.`,
+        HttpStatus.TOO_MANY_REQUESTS,
+      ),
+  });
+}
+
+/** A valid key is counted by its position, never by its text; anything else by the client address. */
+function rateLimitKey(request: FastifyRequest, keys: ApiKeys): string {
+  const candidate = presentedApiKey(request);
+  const index = candidate === null ? null : keys.indexOf(candidate);
+  return index === null ? `address:${request.ip}` : `key:${index}`;
+}

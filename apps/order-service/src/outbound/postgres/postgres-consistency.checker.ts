@@ -1,0 +1,159 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** Which pair of stores disagrees. */
+export type ConsistencyCheck = 'order-lines' | 'read-table' | 'outbox';
+
+export interface ConsistencyDifference {
+  readonly check: ConsistencyCheck;
+  readonly orderId: string;
+  readonly externalId: string | null;
+  readonly problem: string;
+}
+
+export interface ConsistencyReport {
+  readonly ordersChecked: number;
+  readonly differences: readonly ConsistencyDifference[];
+}
+
+export interface ConsistencySettings {
+  /** Published outbox rows older than this are purged, so an order calculated before it may have none. */
+  readonly outboxRetentionHours: number;
+}
+
+/**
+ * Each query returns one row per order with at least one problem, the problems spelled out by the
+ * database (`array_remove(ARRAY[CASE … END, …], NULL)`), and compares money as text: the stores
+ * write every amount with the currency's decimal places, so equal amounts are equal strings.
+ */
+const LINES_AGAINST_ORDERS = `
+  SELECT o.id AS order_id, o.external_id, array_remove(ARRAY[
+    CASE WHEN count(l.line_no) <> o.item_count
+      THEN format('has %s lines in order_lines but item_count %s', count(l.line_no), o.item_count) END,
+    CASE WHEN count(l.line_no) > 0 AND (min(l.line_no) <> 1 OR max(l.line_no) <> count(l.line_no))
+      THEN format('its lines are numbered %s to %s, not 1 to %s', min(l.line_no), max(l.line_no), count(l.line_no)) END,
+    CASE WHEN o.status = 'CALCULATED' AND o.total IS DISTINCT FROM sum(l.unit_price * l.quantity)
+      THEN format('has total %s but its lines add up to %s', o.total, coalesce(sum(l.unit_price * l.quantity)::text, 'nothing')) END
+  ], NULL) AS problems
+  FROM orders o LEFT JOIN order_lines l ON l.order_id = o.id
+  GROUP BY o.id`;
+
+const VIEWS_AGAINST_ORDERS = `
+  SELECT coalesce(o.id, v.order_id) AS order_id, coalesce(o.external_id, v.external_id) AS external_id,
+  CASE
+    WHEN v.order_id IS NULL THEN ARRAY['has no row in order_views']
+    WHEN o.id IS NULL THEN ARRAY['has a row in order_views but none in orders']
+    ELSE array_remove(ARRAY[
+      CASE WHEN v.status <> o.status OR v.document->>'status' IS DISTINCT FROM o.status
+        THEN format('status is %s in orders but %s in order_views (%s in its document)', o.status, v.status, coalesce(v.document->>'status', 'none')) END,
+      CASE WHEN v.total::text IS DISTINCT FROM o.total::text OR v.document->>'total' IS DISTINCT FROM o.total::text
+        THEN format('total is %s in orders but %s in order_views (%s in its document)', coalesce(o.total::text, 'null'), coalesce(v.total::text, 'null'), coalesce(v.document->>'total', 'null')) END,
+      CASE WHEN v.external_id <> o.external_id OR v.document->>'externalId' IS DISTINCT FROM o.external_id
+        THEN format('externalId is %s in orders but %s in order_views', o.external_id, v.external_id) END,
+      CASE WHEN v.customer_id IS DISTINCT FROM o.customer_id OR v.document->>'customerId' IS DISTINCT FROM o.customer_id
+        THEN format('customerId is %s in orders but %s in order_views', coalesce(o.customer_id, 'null'), coalesce(v.customer_id, 'null')) END,
+      CASE WHEN v.currency <> o.currency OR v.document->>'currency' IS DISTINCT FROM o.currency
+        THEN format('currency is %s in orders but %s in order_views', o.currency, v.currency) END,
+      CASE WHEN v.received_at <> o.received_at
+        THEN format('receivedAt is %s in orders but %s in order_views', o.received_at, v.received_at) END,
+      CASE WHEN v.document->>'itemCount' IS DISTINCT FROM o.item_count::text
+          OR CASE WHEN json_typeof(v.document->'items') = 'array' THEN json_array_length(v.document->'items') END
+             IS DISTINCT FROM o.item_count
+        THEN format('item_count is %s in orders but the order_views document has itemCount %s and %s items',
+          o.item_count, coalesce(v.document->>'itemCount', 'none'),
+          CASE WHEN json_typeof(v.document->'items') = 'array' THEN json_array_length(v.document->'items')::text ELSE 'no' END) END
+    ], NULL)
+  END AS problems
+  FROM orders o FULL JOIN order_views v ON v.order_id = o.id`;
+
+const VIEW_ITEMS_AGAINST_LINES = `
+  SELECT v.order_id, v.external_id, array_agg(format(
+    'line %s is %s × %s at %s (%s) in order_lines but %s × %s at %s (%s) in the order_views document',
+    i.line_no, l.quantity, l.product_id, l.unit_price, l.unit_price * l.quantity,
+    i.item->>'quantity', i.item->>'productId', i.item->>'unitPrice', i.item->>'lineTotal') ORDER BY i.line_no) AS problems
+  FROM order_views v
+  CROSS JOIN LATERAL json_array_elements(
+    CASE WHEN json_typeof(v.document->'items') = 'array' THEN v.document->'items' ELSE '[]' END
+  ) WITH ORDINALITY AS i(item, line_no)
+  JOIN order_lines l ON l.order_id = v.order_id AND l.line_no = i.line_no
+  WHERE l.product_id IS DISTINCT FROM i.item->>'productId'
+     OR l.name IS DISTINCT FROM i.item->>'name'
+     OR l.unit_price::text IS DISTINCT FROM i.item->>'unitPrice'
+     OR l.quantity::text IS DISTINCT FROM i.item->>'quantity'
+     OR (l.unit_price * l.quantity)::text IS DISTINCT FROM i.item->>'lineTotal'
+  GROUP BY v.order_id, v.external_id`;
+
+/** $1: the outbox retention in hours. Five minutes of slack absorb a clock difference between replicas and the database. */
+const OUTBOX_AGAINST_ORDERS = `
+  WITH events AS (
+    SELECT aggregate_id, count(*) AS messages,
+           array_agg(DISTINCT payload->>'total') AS totals,
+           array_agg(DISTINCT payload->>'externalId') AS external_ids,
+           array_agg(DISTINCT payload->>'itemCount') AS item_counts
+    FROM outbox WHERE event_type = 'OrderCalculated' GROUP BY aggregate_id)
+  SELECT coalesce(o.id, e.aggregate_id) AS order_id, o.external_id, CASE
+    WHEN o.id IS NULL THEN ARRAY[format('has %s OrderCalculated message(s) in the outbox but no row in orders', e.messages)]
+    WHEN o.status <> 'CALCULATED' THEN
+      CASE WHEN e.messages IS NOT NULL
+        THEN ARRAY[format('is %s but has %s OrderCalculated message(s) in the outbox', o.status, e.messages)]
+        ELSE ARRAY[]::text[] END
+    WHEN e.messages IS NULL THEN
+      CASE WHEN o.calculated_at > now() - make_interval(hours => $1) + interval '5 minutes'
+        THEN ARRAY['is CALCULATED but has no OrderCalculated message in the outbox']
+        ELSE ARRAY[]::text[] END
+    ELSE array_remove(ARRAY[
+      CASE WHEN e.messages <> 1
+        THEN format('has %s OrderCalculated messages in the outbox, not 1', e.messages) END,
+      CASE WHEN e.totals IS DISTINCT FROM ARRAY[o.total::text]
+        THEN format('has total %s but its OrderCalculated message says %s', o.total, array_to_string(e.totals, ', ', 'null')) END,
+      CASE WHEN e.external_ids IS DISTINCT FROM ARRAY[o.external_id::text]
+        THEN format('has externalId %s but its OrderCalculated message says %s', o.external_id, array_to_string(e.external_ids, ', ', 'null')) END,
+      CASE WHEN e.item_counts IS DISTINCT FROM ARRAY[o.item_count::text]
+        THEN format('has %s items but its OrderCalculated message says %s', o.item_count, array_to_string(e.item_counts, ', ', 'null')) END
+    ], NULL)
+  END AS problems
+  FROM orders o FULL JOIN events e ON e.aggregate_id = o.id`;
+
+interface ProblemRow {
+  order_id: string;
+  external_id: string | null;
+  problems: string[];
+}
+
+/**
+ * Checks the write model (orders, order_lines), the read table (order_views) and the outbox against
+ * each other, in one read-only snapshot, so a transaction committing meanwhile is seen whole or not
+ * at all. Read-only and safe beside a running service; each query scans its tables once.
+ */
+export class PostgresConsistencyChecker {
+  constructor(private readonly dataSource: DataSource) {}
+
+  check({ outboxRetentionHours }: ConsistencySettings): Promise<ConsistencyReport> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      await manager.query('SET TRANSACTION READ ONLY');
+      const [{ orders }] = await manager.query<{ orders: number }[]>('SELECT count(*)::int AS orders FROM orders');
+      const differences = [
+        ...(await problems(manager, 'order-lines', LINES_AGAINST_ORDERS)),
+        ...(await problems(manager, 'read-table', VIEWS_AGAINST_ORDERS)),
+        ...(await problems(manager, 'read-table', VIEW_ITEMS_AGAINST_LINES)),
+        ...(await problems(manager, 'outbox', OUTBOX_AGAINST_ORDERS, [outboxRetentionHours])),
+      ];
+      return { ordersChecked: orders, differences };
+    });
+  }
+}
+
+async function problems(
+  manager: EntityManager,
+  check: ConsistencyCheck,
+  sql: string,
+  parameters: unknown[] = [],
+): Promise<ConsistencyDifference[]> {
+  const rows = await manager.query<ProblemRow[]>(
+    `SELECT order_id, external_id, problems FROM (${sql}) AS checked
+     WHERE cardinality(problems) > 0 ORDER BY external_id, order_id`,
+    parameters,
+  );
+  return rows.flatMap((row) =>
+    row.problems.map((problem) => ({ check, orderId: row.order_id, externalId: row.external_id, problem })),
+  );
+}

@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import { loadEnvironment } from './config/environment.js';
+import { PostgresConsistencyChecker } from './outbound/postgres/postgres-consistency.checker.js';
+import { createDataSource } from './outbound/postgres/data-source.js';
+
+const CONSISTENT = 0;
+const DIFFERENCES_FOUND = 1;
+const COULD_NOT_CHECK = 2;
+
+/**
+ * `npm run verify:consistency`: checks the write model, the read table and the outbox against each
+ * other and prints every difference, one per line (check, orderId, externalId, problem). Exits 0
+ * when they agree, 1 when they do not, 2 when it could not check. Read-only, safe beside the service.
+ */
+async function verify(): Promise<number> {
+  const environment = loadEnvironment();
+  const dataSource = createDataSource({
+    url: environment.DATABASE_URL,
+    poolSize: 1,
+    applicationName: `${environment.SERVICE_NAME} verify-consistency`,
+  });
+  await dataSource.initialize();
+  try {
+    const { ordersChecked, differences } = await new PostgresConsistencyChecker(dataSource).check({
+      outboxRetentionHours: environment.OUTBOX_RETENTION_HOURS,
+    });
+    for (const { check, orderId, externalId, problem } of differences) {
+      process.stdout.write(`${check}\t${orderId}\t${externalId ?? '-'}\t${problem}\n`);
+    }
+    process.stdout.write(
+      differences.length === 0
+        ? `Checked ${ordersChecked} orders: the write model, the read table and the outbox agree.\n`
+        : `Checked ${ordersChecked} orders: ${differences.length} difference(s).\n`,
+    );
+    return differences.length === 0 ? CONSISTENT : DIFFERENCES_FOUND;
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+verify().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`Could not check: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(COULD_NOT_CHECK);
+  },
+);
