@@ -1,5 +1,13 @@
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
+/** `"45.30"` as 4530n minor units at scale 2: the scale is the number of decimals written. */
+export function minorUnitsOf(amount: string): { minorUnits: bigint; scale: number } {
+  const match = DECIMAL.exec(amount);
+  if (!match) throw new Error(`not a plain decimal amount: ${JSON.stringify(amount)}`);
+  const fraction = match[2] ?? '';
+  return { minorUnits: BigInt(match[1] + fraction), scale: fraction.length };
+}
+
 /** A non-negative amount in minor units, rendered with `scale` decimal places. */
 export function formatMinorUnits(minorUnits: bigint, scale: number): string {
   if (scale === 0) return minorUnits.toString();
@@ -22,10 +30,8 @@ export class DecimalTotals {
   }
 
   add(currency: string, amount: string): void {
-    const match = DECIMAL.exec(amount);
-    if (!match) throw new Error(`not a plain decimal amount: ${JSON.stringify(amount)}`);
-    const fraction = match[2] ?? '';
-    this.addMinorUnits(currency, BigInt(match[1] + fraction), fraction.length);
+    const { minorUnits, scale } = minorUnitsOf(amount);
+    this.addMinorUnits(currency, minorUnits, scale);
   }
 
   /** `{ BRL: "1234.50", JPY: "1200" }`, currencies in alphabetical order. */
