@@ -9,7 +9,7 @@ import {
   UsageError,
 } from '@app/examples';
 import { walkOrders } from './cursor-walk.js';
-import { OrderCalculatedConsumer } from './order-calculated.consumer.js';
+import { OrderCalculatedConsumer, type ReceivedSummary } from './order-calculated.consumer.js';
 
 const USAGE = `
 product-b: reads calculated orders from the order service as product B does (CONTRACT.md sections 2, 3).
@@ -99,7 +99,7 @@ async function consume({ values, api }: Options): Promise<number> {
   await consumer.stop();
   progress.finish(status());
 
-  const summary = {
+  const summary: ReceivedSummary = {
     queue: values.queue,
     ...consumer.counts,
     orders: consumer.orders,

@@ -24,6 +24,16 @@ export interface ReceivedCounts {
   unreadable: number;
 }
 
+/** What product B prints when it stops (`--json`). */
+export interface ReceivedSummary extends ReceivedCounts {
+  readonly queue: string;
+  /** Distinct eventIds handled. */
+  readonly orders: number;
+  readonly totalsByCurrency: Record<string, string>;
+  readonly mismatches: string[];
+  readonly error: string | null;
+}
+
 const RETRY_DELAY_MS = 1_000;
 const MISMATCHES_KEPT = 20;
 
