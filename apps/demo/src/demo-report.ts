@@ -51,7 +51,7 @@ export function demoReport(observed: DemoObservations): { text: string; allAgree
       'verified by REST',
       count(expected.accepted),
       count(received?.verified),
-      `${received?.mismatched ?? '-'} mismatched`,
+      `${received?.mismatched ?? '-'} mismatched, ${received?.retried ?? '-'} retried`,
     ],
     [
       'walked with the cursor',
@@ -84,6 +84,7 @@ export function demoReport(observed: DemoObservations): { text: string; allAgree
       ? 'NOT SETTLED: the service or product B did not finish in time (see above)'
       : `settled ${observed.settledSeconds.toFixed(1)} s after product A started`,
     ...(received?.mismatches ?? []).map((mismatch) => `mismatch: ${mismatch}`),
+    ...(received?.lastRetryReason ? [`product B last retried because: ${received.lastRetryReason}`] : []),
     allAgree ? 'everything agrees' : 'SOMETHING DIFFERS',
   ];
   return { text: text.join('\n'), allAgree };

@@ -105,6 +105,7 @@ async function consume({ values, api }: Options): Promise<number> {
     orders: consumer.orders,
     totalsByCurrency: consumer.totals.toJSON(),
     mismatches: consumer.mismatches,
+    lastRetryReason: consumer.lastRetryReason,
     error: fatal === null ? null : (fatal as Error).message,
   };
   if (values.json) {

@@ -18,7 +18,7 @@ export interface ReceivedCounts {
   repeated: number;
   verified: number;
   mismatched: number;
-  /** Handlings that failed for a reason worth retrying (the API down): requeued. */
+  /** Failed attempts to handle a message (the API down): retried with backoff, requeued at a stop. */
   retried: number;
   /** Bodies that are not an OrderCalculated message: rejected, not requeued. */
   unreadable: number;
@@ -31,16 +31,18 @@ export interface ReceivedSummary extends ReceivedCounts {
   readonly orders: number;
   readonly totalsByCurrency: Record<string, string>;
   readonly mismatches: string[];
+  readonly lastRetryReason: string | null;
   readonly error: string | null;
 }
 
-const RETRY_DELAY_MS = 1_000;
+const RETRY_DELAY_MS = 500;
+const STOP_GRACE_MS = 15_000;
 const MISMATCHES_KEPT = 20;
 
 /**
  * Product B on the `order.calculated` queue (contract section 2): each message is handled once per
  * eventId (delivery is at least once), checked against the REST API, and acknowledged only after
- * it was handled; a failure that may pass (the API is restarting) returns it to the queue.
+ * it was handled; a failure that may pass (the API is restarting) is retried with backoff.
  * The eventIds are kept in memory, enough for an example: a real B keeps them with its own data,
  * in the transaction that applies the message.
  */
@@ -58,6 +60,9 @@ export class OrderCalculatedConsumer {
   private readonly handled = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   private consumerTag: string | null = null;
+  /** Aborted when stopping has waited long enough for failing messages. */
+  private readonly giveUp = new AbortController();
+  lastRetryReason: string | null = null;
 
   private constructor(
     private readonly connection: ChannelModel,
@@ -91,11 +96,16 @@ export class OrderCalculatedConsumer {
     return this.handled.size;
   }
 
-  /** Takes no new message, lets the ones in hand finish and be acknowledged, then disconnects. */
-  async stop(): Promise<void> {
+  /**
+   * Takes no new message and lets the ones in hand finish and be acknowledged, retrying as usual
+   * for up to `graceMs`; what is still failing then goes back to the queue. Then disconnects.
+   */
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     if (this.consumerTag !== null) await this.channel.cancel(this.consumerTag).catch(() => undefined);
     this.consumerTag = null;
+    const timer = setTimeout(() => this.giveUp.abort(), graceMs);
     await Promise.allSettled(this.inFlight);
+    clearTimeout(timer);
     // The channel first: its close-ok comes after the broker took every ack sent on it, whereas a
     // connection close can overtake acks still buffered for the channel.
     await this.channel.close().catch(() => undefined);
@@ -121,15 +131,21 @@ export class OrderCalculatedConsumer {
       return this.channel.ack(delivery);
     }
     this.handled.add(message.eventId);
-    try {
-      this.check(message, differences(message, await this.api.order(message.orderId)));
-      this.channel.ack(delivery);
-    } catch (error) {
-      this.handled.delete(message.eventId);
-      this.counts.retried++;
-      if (!(error instanceof TransientApiError)) this.onFatal(error as Error);
-      await sleep(RETRY_DELAY_MS);
-      this.channel.nack(delivery, false, true);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.check(message, differences(message, await this.api.order(message.orderId)));
+        return this.channel.ack(delivery);
+      } catch (error) {
+        this.counts.retried++;
+        this.lastRetryReason = (error as Error).message;
+        const transient = error instanceof TransientApiError;
+        if (!transient) this.onFatal(error as Error);
+        else await sleep(Math.min(attempt, 5) * RETRY_DELAY_MS, null, { signal: this.giveUp.signal }).catch(() => null);
+        if (!transient || this.giveUp.signal.aborted) {
+          this.handled.delete(message.eventId);
+          return this.channel.nack(delivery, false, true);
+        }
+      }
     }
   }
 
