@@ -39,12 +39,13 @@ async function queueExists(name: string): Promise<boolean> {
 describe('npm run demo', () => {
   it('ends with every figure as product A expected, and leaves nothing behind', async () => {
     // A failed demo exits non-zero: its output, not just its exit code, is what the assertions show.
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [DEMO, '--count', '300', '--seed', '11'], {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [DEMO, '--count', '1200', '--seed', '11'], {
       timeout: 110_000,
       env: { ...process.env, RABBITMQ_URL },
     }).catch((error: { stdout: string; stderr: string }) => error);
     expect(`${stdout}\n${stderr}`).toContain('everything agrees');
     expect(stdout).not.toContain('DIFFERS');
+    expect(stdout).toMatch(/rejected: duplicate-conflict +[1-9]/); // the mix exercised every path
     const [, database, tag] = /database (\S+), queues (\S+)\.\*/.exec(stderr)!;
     expect(await databaseExists(database)).toBe(false);
     expect(await queueExists(`${tag}.order-service.order-placed`)).toBe(false);

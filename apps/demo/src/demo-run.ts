@@ -26,7 +26,7 @@ export interface DemoSettings {
 
 const API_KEY = 'demo-api-key-0123456789';
 const SETTLE_TIMEOUT_MS = 60_000;
-const PRODUCT_A_MIX = ['--rate', '1000', '--duplicates', '0.08', '--conflicts', '0.02', '--invalid', '0.04'];
+const PRODUCT_A_MIX = ['--rate', '1000', '--duplicates', '0.08', '--conflicts', '0.03', '--invalid', '0.04'];
 const dist = (app: string) => fileURLToPath(new URL(`../../${app}/src/main.js`, import.meta.url));
 
 /** The last JSON line a CLI printed on stdout. */

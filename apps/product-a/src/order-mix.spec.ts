@@ -55,6 +55,18 @@ describe('OrderMix (product A traffic)', () => {
     );
   });
 
+  it('reuses an externalId with other content only long after the original, so it cannot overtake it', () => {
+    const firstSeen = new Map<string, number>();
+    const distances = take(new OrderMix(settings), 3000).flatMap((message, index) => {
+      if (message.kind === 'invalid-json' || message.kind === 'invalid-order') return [];
+      const { externalId } = JSON.parse(message.body.toString()) as { externalId: string };
+      if (!firstSeen.has(externalId)) firstSeen.set(externalId, index);
+      return message.kind === 'conflict' ? [index - firstSeen.get(externalId)!] : [];
+    });
+    expect(distances.length).toBeGreaterThan(50);
+    expect(Math.min(...distances)).toBeGreaterThanOrEqual(1000);
+  });
+
   it('keeps the shares it was given', () => {
     const messages = take(new OrderMix(settings), 20_000);
     const share = (kinds: string[]) => messages.filter((message) => kinds.includes(message.kind)).length / 20_000;

@@ -49,8 +49,15 @@ const CURRENCIES: readonly (readonly [string, number])[] = [
   ['KWD', 3],
 ];
 const PRODUCT_NAMES = ['Mouse', 'Teclado', 'Café ☕', 'Caderno', 'Monitor 27"', 'Cabo USB-C', 'Pão de queijo', '緑茶'];
-/** Duplicates and conflicts repeat one of the last orders sent, as a retrying producer does. */
-const REMEMBERED_ORDERS = 1_000;
+/** Duplicates repeat one of the last orders sent, as a retrying producer does. */
+const RECENT_ORDERS = 1_000;
+/**
+ * A conflicting duplicate reuses the externalId of an order sent at least this many messages
+ * earlier. The service calls "first" the order it commits first, and deliveries close together in
+ * the queue may commit in either order (two batches in flight, several replicas); one sent more
+ * than a prefetch window (500) later cannot overtake its original. Real conflicts come much later.
+ */
+const CONFLICT_DISTANCE = 1_000;
 
 const INVALID_ORDERS: readonly (readonly [string, (order: Record<string, unknown>) => void])[] = [
   ['currency missing', (order) => delete order.currency],
@@ -71,7 +78,9 @@ const item = (overrides: Record<string, unknown>) => ({ productId: 'P-1', unitPr
 export class OrderMix {
   readonly totals = new DecimalTotals();
   private readonly random: SeededRandom;
-  private readonly recent: Order[] = [];
+  /** Orders sent, oldest first, with the index of the message that carried them. */
+  private readonly sent: { order: Order; message: number }[] = [];
+  private messages = 0;
   private created = 0;
 
   constructor(private readonly settings: MixSettings) {
@@ -83,13 +92,19 @@ export class OrderMix {
 
   next(): OutgoingMessage {
     const { duplicates, conflicts, invalid } = this.settings;
+    const index = this.messages++;
     const draw = this.random.next();
-    if (this.recent.length > 0 && draw < duplicates) return this.duplicate();
-    if (this.recent.length > 0 && draw < duplicates + conflicts) return this.conflict();
-    if (draw < duplicates + conflicts + invalid) return this.invalid();
+    const recent = this.sent.slice(-RECENT_ORDERS);
+    const tooRecent = this.sent.findIndex((sent) => sent.message > index - CONFLICT_DISTANCE);
+    const old = tooRecent === -1 ? this.sent : this.sent.slice(0, tooRecent);
+    if (recent.length > 0 && draw < duplicates) return this.duplicate(this.random.pick(recent).order);
+    if (old.length > 0 && draw >= duplicates && draw < duplicates + conflicts) {
+      return this.conflict(this.random.pick(old).order);
+    }
+    if (draw >= duplicates + conflicts && draw < duplicates + conflicts + invalid) return this.invalid();
     const order = this.newOrder();
-    this.recent.push(order);
-    if (this.recent.length > REMEMBERED_ORDERS) this.recent.shift();
+    this.sent.push({ order, message: index });
+    if (this.sent.length > CONFLICT_DISTANCE + RECENT_ORDERS) this.sent.shift();
     for (const line of order.lines) {
       this.totals.addMinorUnits(order.currency, BigInt(line.priceMinorUnits * line.quantity), scaleOf(order.currency));
     }
@@ -115,8 +130,7 @@ export class OrderMix {
   }
 
   /** Half resent byte for byte, half rewritten: keys reversed, each price in the other notation. */
-  private duplicate(): OutgoingMessage {
-    const original = this.random.pick(this.recent);
+  private duplicate(original: Order): OutgoingMessage {
     if (this.random.next() < 0.5) return { kind: 'duplicate', body: encode(original) };
     const rewritten = {
       ...original,
@@ -126,8 +140,7 @@ export class OrderMix {
     return { kind: 'duplicate', body: Buffer.from(JSON.stringify(reversed)) };
   }
 
-  private conflict(): OutgoingMessage {
-    const original = this.random.pick(this.recent);
+  private conflict(original: Order): OutgoingMessage {
     const [first, ...rest] = original.lines;
     return {
       kind: 'conflict',
