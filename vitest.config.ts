@@ -12,7 +12,15 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'test/architecture/**/*.spec.ts'] },
+        test: {
+          name: 'unit',
+          include: [
+            'libs/**/*.spec.ts',
+            'apps/**/*.spec.ts',
+            'test/architecture/**/*.spec.ts',
+            'test/deployment/**/*.spec.ts',
+          ],
+        },
       },
       {
         extends: true,

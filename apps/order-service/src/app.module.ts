@@ -41,7 +41,8 @@ import { TypeOrmUnitOfWork } from './outbound/postgres/typeorm-unit-of-work.js';
 import { RandomUuidGenerator } from './outbound/system/random-uuid.generator.js';
 import { SystemClock } from './outbound/system/system-clock.js';
 
-const SHUTDOWN_GRACE_MS = 20_000;
+/** How long a SIGTERM waits for the deliveries in hand; the orchestrator's grace period must exceed it. */
+export const SHUTDOWN_GRACE_MS = 20_000;
 /** One transaction commits while the next batch runs its commands: two keep the pool and the CPU busy. */
 const BATCHES_IN_FLIGHT = 2;
 

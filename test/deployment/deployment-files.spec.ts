@@ -1,0 +1,191 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { PATH_METADATA } from '@nestjs/common/constants.js';
+import { describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { SHUTDOWN_GRACE_MS } from '../../apps/order-service/src/app.module.js';
+import { Environment, loadEnvironment } from '../../apps/order-service/src/config/environment.js';
+import { HealthHttpController } from '../../apps/order-service/src/health/health.http-controller.js';
+import { PUBLISH_TIMEOUT_MS } from '../../apps/order-service/src/outbound/amqp/amqp-publisher.js';
+
+/*
+ * docker/ cannot be run here (no Docker, no cluster): these checks hold its files to the service
+ * itself, so that renaming a variable, a route or a timeout in the code fails here, not in a deploy.
+ */
+
+/** The parts of the files that the checks read. */
+type Variables = Record<string, string>;
+interface Probe {
+  httpGet: { path: string; port: string | number };
+}
+interface Container {
+  ports?: { name: string; containerPort: number }[];
+  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  env?: { name: string; value: string }[];
+  resources: { requests: Variables; limits: Variables };
+  startupProbe: Probe;
+  livenessProbe: Probe;
+  readinessProbe: Probe;
+  lifecycle: { preStop: { exec: { command: string[] } } };
+}
+interface PodTemplate {
+  metadata: { labels: Variables; annotations: Variables };
+  spec: { terminationGracePeriodSeconds: number; securityContext: { runAsNonRoot: boolean }; containers: Container[] };
+}
+interface RabbitPolicy {
+  pattern: string;
+  definition: Record<string, string | number>;
+}
+interface K8sObject {
+  kind: string;
+  metadata: { name: string };
+  data?: Variables;
+  stringData?: Variables;
+  spec: {
+    template: PodTemplate;
+    selector: Variables & { matchLabels: Variables };
+    ports: { targetPort: string | number }[];
+    scaleTargetRef: { kind: string; name: string };
+    minReplicas: number;
+    minAvailable: number;
+  } & RabbitPolicy;
+}
+interface ComposeService {
+  image?: string;
+  command?: string[];
+  environment: Variables;
+  ports: string[];
+  healthcheck: { test: string[] };
+  stop_grace_period: string;
+}
+
+const file = (path: string) => readFileSync(new URL(`../../docker/${path}`, import.meta.url), 'utf8');
+const K8S_FILES = readdirSync(new URL('../../docker/k8s/', import.meta.url)).filter(
+  (name) => name.endsWith('.yaml') && name !== 'kustomization.yaml',
+);
+const manifests = K8S_FILES.flatMap((name) =>
+  parseAllDocuments(file(`k8s/${name}`)).map((document) => document.toJS() as K8sObject),
+);
+const manifest = (kind: string, name?: string): K8sObject => {
+  const found = manifests.find((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
+  if (!found) throw new Error(`no ${kind} ${name ?? ''} in docker/k8s`);
+  return found;
+};
+// Compose files use YAML merge keys (`<<: *anchor`), which YAML 1.2 leaves off by default.
+const compose = parse(file('docker-compose.yml'), { merge: true }) as { services: Record<string, ComposeService> };
+const definitions = JSON.parse(file('rabbitmq/definitions.json')) as {
+  policies: RabbitPolicy[];
+  vhosts: { metadata: { default_queue_type: string } }[];
+};
+
+const defaults = new Environment();
+const route = (handler: object) =>
+  `/${Reflect.getMetadata(PATH_METADATA, HealthHttpController)}/${Reflect.getMetadata(PATH_METADATA, handler)}`;
+const LIVE = route(HealthHttpController.prototype.live);
+const READY = route(HealthHttpController.prototype.ready);
+/** The longest a SIGTERM keeps the service busy: deliveries in hand, then one outbox publish round. */
+const SHUTDOWN_MS = SHUTDOWN_GRACE_MS + PUBLISH_TIMEOUT_MS;
+
+/** The compose services that run the order service's own code (not the examples, not the infrastructure). */
+const composeServiceContainers = Object.entries(compose.services).filter(
+  ([, service]) => service.image === 'order-service:local' && !String(service.command).includes('product-'),
+);
+
+/** A container's environment as Kubernetes assembles it from envFrom and env. */
+function podEnvironment(container: Container): Variables {
+  const fromSources = (container.envFrom ?? []).map((source) => {
+    const found = source.configMapRef
+      ? manifest('ConfigMap', source.configMapRef.name)
+      : manifest('Secret', source.secretRef!.name);
+    return { ...found.data, ...found.stringData };
+  });
+  const direct = Object.fromEntries((container.env ?? []).map((entry) => [entry.name, entry.value]));
+  return Object.assign({}, ...fromSources, direct) as Variables;
+}
+
+const deployment = manifest('Deployment', 'order-service');
+const pod = deployment.spec.template.spec;
+const [container] = pod.containers;
+const migrationPod = manifest('Job').spec.template.spec;
+const service = compose.services['order-service'];
+
+describe('docker/ against the service', () => {
+  it('sets only variables the service reads, with values it accepts', () => {
+    expect(composeServiceContainers.map(([name]) => name)).toEqual(['migrate', 'order-service']);
+    const environments = [
+      ...composeServiceContainers.map(([, each]) => each.environment),
+      podEnvironment(container),
+      podEnvironment(migrationPod.containers[0]),
+    ];
+    for (const environment of environments) {
+      expect(Object.keys(defaults)).toEqual(expect.arrayContaining(Object.keys(environment)));
+      expect(() => loadEnvironment({ ...environment, NODE_ENV: 'production' })).not.toThrow();
+    }
+  });
+
+  it('exposes the default HTTP port everywhere', () => {
+    const port = defaults.HTTP_PORT;
+    expect(container.ports).toEqual([{ name: 'http', containerPort: port }]);
+    expect(Number(podEnvironment(container).HTTP_PORT ?? port)).toBe(port);
+    expect(manifest('Service').spec.ports[0].targetPort).toBe('http');
+    expect(service.ports).toEqual([`${port}:${port}`]);
+    expect(file('Dockerfile')).toMatch(new RegExp(`^EXPOSE ${port}$`, 'm'));
+    expect(deployment.spec.template.metadata.annotations['prometheus.io/port']).toBe(String(port));
+  });
+
+  it('probes the health controller routes', () => {
+    expect([LIVE, READY]).toEqual(['/health/live', '/health/ready']);
+    expect(container.startupProbe.httpGet).toEqual({ path: LIVE, port: 'http' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: LIVE, port: 'http' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: READY, port: 'http' });
+    expect(service.healthcheck.test.join(' ')).toContain(READY);
+  });
+
+  it('gives a stopping pod more time than the service takes to shut down', () => {
+    const preStopMs = Number(container.lifecycle.preStop.exec.command[1]) * 1000;
+    expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(preStopMs + SHUTDOWN_MS);
+    expect(Number.parseInt(service.stop_grace_period, 10) * 1000).toBeGreaterThan(SHUTDOWN_MS);
+  });
+
+  it('runs the service as non-root with resource requests and limits', () => {
+    for (const spec of [pod, migrationPod]) {
+      expect(spec.securityContext.runAsNonRoot).toBe(true);
+      for (const each of spec.containers) {
+        expect(Object.keys(each.resources.requests)).toEqual(['cpu', 'memory']);
+        expect(Object.keys(each.resources.limits)).toEqual(['cpu', 'memory']);
+      }
+    }
+    const runtimeStage = file('Dockerfile')
+      .split(/^FROM /m)
+      .at(-1)!;
+    expect(runtimeStage).toMatch(/^USER node$/m);
+    expect(file('Dockerfile')).toContain('npm ci --omit=dev');
+  });
+
+  it('points the autoscaler, the disruption budget and the Service at the Deployment pods', () => {
+    const labels = deployment.spec.template.metadata.labels;
+    const autoscaler = manifest('HorizontalPodAutoscaler').spec;
+    const budget = manifest('PodDisruptionBudget').spec;
+    expect(autoscaler.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: 'order-service' });
+    expect(labels).toMatchObject(budget.selector.matchLabels);
+    expect(labels).toMatchObject(manifest('Service').spec.selector);
+    expect(budget.minAvailable).toBeLessThan(autoscaler.minReplicas);
+  });
+
+  it('lists every manifest in the kustomization', () => {
+    const kustomization = parse(file('k8s/kustomization.yaml')) as { resources: string[] };
+    expect([...kustomization.resources].sort()).toEqual([...K8S_FILES].sort());
+  });
+
+  it('dead-letters the inbound queue after a bounded number of deliveries, after the service gives up itself', () => {
+    const operatorPolicy = manifest('Policy').spec;
+    for (const policy of [definitions.policies[0], operatorPolicy]) {
+      const pattern = new RegExp(policy.pattern);
+      expect(pattern.test(defaults.INBOUND_QUEUE)).toBe(true);
+      expect(pattern.test(defaults.DEAD_LETTER_QUEUE) || pattern.test(defaults.EVENTS_QUEUE)).toBe(false);
+      expect(policy.definition['dead-letter-exchange']).toBe(defaults.DEAD_LETTER_EXCHANGE);
+      expect(policy.definition['delivery-limit']).toBeGreaterThan(defaults.PROCESSING_MAX_ATTEMPTS);
+    }
+    expect(operatorPolicy.definition).toEqual(definitions.policies[0].definition);
+    expect(definitions.vhosts[0].metadata.default_queue_type).toBe('quorum');
+  });
+});
