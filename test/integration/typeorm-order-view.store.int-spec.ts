@@ -1,4 +1,5 @@
 import {
+  DependencyUnavailableError,
   type OrderView,
   Order,
   orderViewOf,
@@ -46,6 +47,14 @@ describe('TypeOrmOrderViewStore against a real Postgres', () => {
     expect(JSON.stringify(found)).toBe(JSON.stringify(view));
     expect(found?.total).toBe('1000000000000000000.000');
     expect(await views.findById(crypto.randomUUID())).toBeNull();
+  });
+
+  it('reports an unreachable database on a plain read as unavailable (a 503 to product B), not as a failure', async () => {
+    await database.throughProxy(async (dataSource, proxy) => {
+      const elsewhere = new TypeOrmOrderViewStore(new TypeOrmUnitOfWork(dataSource));
+      await proxy.cut();
+      await expect(elsewhere.findById(crypto.randomUUID())).rejects.toBeInstanceOf(DependencyUnavailableError);
+    });
   });
 
   it('never lets an older state of an order overwrite a newer one', async () => {

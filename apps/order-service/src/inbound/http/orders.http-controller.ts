@@ -6,6 +6,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiSecurity,
   ApiTags,
   ApiUnauthorizedResponse,
@@ -14,7 +15,7 @@ import { GetOrderQuery, GetOrderStatsQuery, ListOrdersQuery, type OrderView } fr
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ErrorResponse } from './dto/error.response.js';
 import { DEFAULT_PAGE_SIZE, ListOrdersRequest } from './dto/list-orders.request.js';
-import { OrderIdParams } from './dto/order-id.params.js';
+import { OrderIdPipe } from './order-id.pipe.js';
 import { OrderPageResponse } from './dto/order-page.response.js';
 import { OrderStatsRequest } from './dto/order-stats.request.js';
 import { OrderStatsResponse } from './dto/order-stats.response.js';
@@ -51,7 +52,8 @@ export class OrdersHttpController {
   @ApiOperation({ summary: 'One order with its items, status and timestamps.' })
   @ApiOkResponse({ type: OrderResponse })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'No order has this id.' })
-  get(@Param() { orderId }: OrderIdParams): Promise<OrderView> {
+  @ApiParam({ name: 'orderId', format: 'uuid', description: "The service's order id (orderId of OrderCalculated)." })
+  get(@Param('orderId', OrderIdPipe) orderId: string): Promise<OrderView> {
     return this.queryBus.execute(new GetOrderQuery(orderId));
   }
 

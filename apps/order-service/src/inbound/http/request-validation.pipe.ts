@@ -9,19 +9,24 @@ export function requestValidationPipe(): ValidationPipe {
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: true,
-    exceptionFactory: (errors: ValidationError[]) => {
-      const problems = errors.map((error) => ({
-        parameter: error.property,
-        messages: Object.values(error.constraints ?? {}).map((message) =>
-          message.startsWith('property ') ? `${error.property} is not a parameter of this route` : message,
-        ),
-      }));
-      return new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: problems.flatMap((problem) => problem.messages).join('; '),
-        errors: problems,
-      });
-    },
+    exceptionFactory: (errors: ValidationError[]) =>
+      badParameters(
+        errors.map((error) => ({
+          parameter: error.property,
+          messages: Object.values(error.constraints ?? {}).map((message) =>
+            message.startsWith('property ') ? `${error.property} is not a parameter of this route` : message,
+          ),
+        })),
+      ),
+  });
+}
+
+/** The 400 of every bad parameter: one message naming them all, and each parameter's own messages. */
+export function badParameters(problems: { parameter: string; messages: string[] }[]): BadRequestException {
+  return new BadRequestException({
+    statusCode: 400,
+    error: 'Bad Request',
+    message: problems.flatMap((problem) => problem.messages).join('; '),
+    errors: problems,
   });
 }

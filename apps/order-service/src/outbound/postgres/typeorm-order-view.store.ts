@@ -59,9 +59,10 @@ export class TypeOrmOrderViewStore extends OrderViewStore {
   }
 
   async findById(orderId: string): Promise<OrderView | null> {
-    const rows: { document: OrderView }[] = await this.unitOfWork
-      .manager()
-      .query('SELECT document FROM order_views WHERE order_id = $1', [orderId]);
+    const rows = await this.unitOfWork.query<{ document: OrderView }>(
+      'SELECT document FROM order_views WHERE order_id = $1',
+      [orderId],
+    );
     return rows.length === 0 ? null : rows[0].document;
   }
 

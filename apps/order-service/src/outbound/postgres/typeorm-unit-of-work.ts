@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { DependencyUnavailableError, type Order, UnitOfWork } from '@app/ordering';
+import type { Pool } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { isTransientPostgresError } from './postgres-errors.js';
 
 /** Writes an adapter holds back until just before commit, to send them as one set-based statement. */
@@ -91,6 +93,22 @@ export class TypeOrmUnitOfWork extends UnitOfWork {
     return this.scope.getStore()?.manager ?? this.dataSource.manager;
   }
 
+  /**
+   * One statement: in the current transaction, or else straight on the driver's pool. A plain read
+   * through TypeORM takes a query runner per statement (create, connect, release, events), which
+   * cost GET /orders/{id} about as much as the read itself.
+   */
+  async query<T>(sql: string, parameters: unknown[]): Promise<T[]> {
+    const scope = this.scope.getStore();
+    if (scope) return scope.manager.query<T[]>(sql, parameters);
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    try {
+      return (await pool.query(sql, parameters)).rows as T[];
+    } catch (error) {
+      throw unavailableOr(error);
+    }
+  }
+
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.scope.getStore()) return work();
     const [result] = await this.inTransaction(async (transaction) => {
@@ -152,7 +170,7 @@ export class TypeOrmUnitOfWork extends UnitOfWork {
         return outcome;
       });
     } catch (error) {
-      throw isTransientPostgresError(error) ? new DependencyUnavailableError('PostgreSQL', error) : error;
+      throw unavailableOr(error);
     }
     committed?.afterCommit.forEach((callback) => callback());
     return result;
@@ -165,6 +183,11 @@ export class TypeOrmUnitOfWork extends UnitOfWork {
  */
 function failedTogether(failures: readonly unknown[]): boolean {
   return new Set(failures).size < failures.length;
+}
+
+/** A dropped or absent database as DependencyUnavailableError (retry, 503); any other error as it is. */
+function unavailableOr(error: unknown): unknown {
+  return isTransientPostgresError(error) ? new DependencyUnavailableError('PostgreSQL', error) : error;
 }
 
 function asUnavailable(error: unknown): DependencyUnavailableError {
