@@ -169,7 +169,9 @@ async function main(): Promise<void> {
     EVENTS_QUEUE: `${tag}.order.calculated`,
   };
   const databaseUrl = `${POSTGRES_URL}/${tag}`;
-  const connection = await amqp.connect(RABBITMQ_URL);
+  // Product A's and B's side without Nagle's algorithm (amqplib leaves it on), so that the latency
+  // measured is the service's, not the load generator's held-back segments.
+  const connection = await amqp.connect(RABBITMQ_URL, { noDelay: true });
   const channel = await connection.createConfirmChannel();
   let service: ChildProcess | undefined;
   let bare: ChildProcess | undefined;

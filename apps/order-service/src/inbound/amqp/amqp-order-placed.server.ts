@@ -110,6 +110,8 @@ export class AmqpOrderPlacedServer
 
   private async openSession(): Promise<void> {
     const connection = await amqp.connect(withHeartbeat(this.options.url), {
+      // Off with Nagle's algorithm (amqplib leaves it on): an ack must not wait for the ACK of the last.
+      noDelay: true,
       clientProperties: { connection_name: this.options.connectionName },
     });
     const session: Session = { connection };
