@@ -76,7 +76,11 @@ export class OrderCalculatedConsumer {
     api: OrderApiClient,
     onFatal: (error: Error) => void,
   ): Promise<OrderCalculatedConsumer> {
-    const connection = await amqp.connect(settings.url, { clientProperties: { connection_name: 'product-b example' } });
+    // noDelay: amqplib leaves Nagle's algorithm on, which holds small acks back for milliseconds.
+    const connection = await amqp.connect(settings.url, {
+      noDelay: true,
+      clientProperties: { connection_name: 'product-b example' },
+    });
     const channel = await connection.createChannel();
     await channel.assertExchange(settings.exchange, 'topic', { durable: true });
     await channel.assertQueue(settings.queue, { durable: true });
