@@ -72,7 +72,7 @@ export class TypeOrmOrderViewStore extends OrderViewStore {
       conditions.add((at, id) => `(received_at, order_id) < (${at}, ${id})`, after.receivedAt, after.orderId);
     }
     // One row more than asked tells whether another page follows, without a count.
-    const rows: ListedRow[] = await this.unitOfWork.manager().query(
+    const rows = await this.unitOfWork.query<ListedRow>(
       `SELECT document, received_at, order_id FROM order_views ${conditions.toSql()}
        ORDER BY received_at DESC, order_id DESC LIMIT $${conditions.parameters.length + 1}`,
       [...conditions.parameters, limit + 1],
@@ -87,13 +87,11 @@ export class TypeOrmOrderViewStore extends OrderViewStore {
 
   async statistics(filter: OrderViewFilter): Promise<StoredOrderStatistics> {
     const conditions = conditionsFor(filter);
-    const rows: { status: string; currency: string; count: string; total: string | null }[] = await this.unitOfWork
-      .manager()
-      .query(
-        `SELECT status, currency, count(*) AS count, sum(total)::text AS total
-         FROM order_views ${conditions.toSql()} GROUP BY status, currency`,
-        conditions.parameters,
-      );
+    const rows = await this.unitOfWork.query<{ status: string; currency: string; count: string; total: string | null }>(
+      `SELECT status, currency, count(*) AS count, sum(total)::text AS total
+       FROM order_views ${conditions.toSql()} GROUP BY status, currency`,
+      conditions.parameters,
+    );
     const countsByStatus = new Map<string, number>();
     const totalsByCurrency: { currency: string; total: string }[] = [];
     for (const row of rows) {
