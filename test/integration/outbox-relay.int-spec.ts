@@ -27,7 +27,7 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
       database.dataSource,
       publisher,
       new OutboxSignal(),
-      new OutboxRelaySettings(exchange, broker.names.EVENTS_ROUTING_KEY, batchSize, 50, 24, 10, 100),
+      new OutboxRelaySettings(exchange, broker.names.EVENTS_ROUTING_KEY, batchSize, 50, 0, 24, 10, 100),
       metrics,
     );
 

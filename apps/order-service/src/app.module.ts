@@ -97,6 +97,7 @@ const messagingProviders = [
         environment.EVENTS_ROUTING_KEY,
         environment.OUTBOX_BATCH_SIZE,
         environment.OUTBOX_POLL_INTERVAL_MS,
+        environment.OUTBOX_SWEEP_AFTER_MS,
         environment.OUTBOX_RETENTION_HOURS,
         environment.RETRY_BASE_DELAY_MS,
         environment.RETRY_MAX_DELAY_MS,

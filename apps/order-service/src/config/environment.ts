@@ -119,6 +119,10 @@ export class Environment {
   @integerSetting('OUTBOX_POLL_INTERVAL_MS', 10, 60_000)
   OUTBOX_POLL_INTERVAL_MS = 500;
 
+  /** Longer than a publish may take (PUBLISH_TIMEOUT_MS), so the sweep rarely doubles a publish in progress. */
+  @integerSetting('OUTBOX_SWEEP_AFTER_MS', 0, 600_000)
+  OUTBOX_SWEEP_AFTER_MS = 15_000;
+
   @integerSetting('OUTBOX_RETENTION_HOURS', 1, 24 * 365)
   OUTBOX_RETENTION_HOURS = 24;
 }

@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
 import { backoffDelay } from '../../resilience/backoff.js';
 import { AmqpPublisher, type MandatoryOutcome } from '../amqp/amqp-publisher.js';
-import { OutboxSignal } from './outbox.signal.js';
+import { driverPool } from '../postgres/data-source.js';
+import { type CommittedOutboxMessage, OutboxSignal } from './outbox.signal.js';
 
 export class OutboxRelaySettings {
   constructor(
@@ -12,6 +13,8 @@ export class OutboxRelaySettings {
     readonly routingKey: string,
     readonly batchSize: number,
     readonly pollIntervalMs: number,
+    /** A pending row older than this is no longer its own process's to publish, but any sweep's. */
+    readonly sweepAfterMs: number,
     readonly retentionHours: number,
     readonly retryBaseDelayMs: number,
     readonly retryMaxDelayMs: number,
@@ -32,41 +35,63 @@ interface PublishFailure {
   readonly error: string;
 }
 
+/** What one publish of a set of messages came to. */
+interface PublishRound {
+  readonly routed: readonly CommittedOutboxMessage[];
+  readonly failed: readonly CommittedOutboxMessage[];
+  readonly failure?: PublishFailure;
+}
+
 interface BatchResult {
   readonly claimed: number;
   readonly failed: number;
 }
 
 /*
- * SKIP LOCKED lets every replica's relay claim a different slice of the backlog; the lock holds
- * until the rows are marked, so no row is published by two relays at once.
+ * SKIP LOCKED lets every replica's sweep claim a different slice of what is left; the lock holds
+ * until the rows are marked, so no two sweeps publish a row at once. Young rows are left to the
+ * process that committed them, which is publishing them right now.
  */
 const CLAIM = `
   SELECT id, event_id, event_type, correlation_id, payload::text AS payload, occurred_at
-  FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`;
+  FROM outbox
+  WHERE published_at IS NULL AND occurred_at < clock_timestamp() - make_interval(secs => $2::float8 / 1000)
+  ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`;
 const MARK_PUBLISHED = `UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`;
 const MARK_FAILED = `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`;
 const PURGE_PUBLISHED = `
   DELETE FROM outbox WHERE id IN (
     SELECT id FROM outbox WHERE published_at < now() - make_interval(hours => $1) LIMIT 10000)`;
 const PURGE_INTERVAL_MS = 60_000;
-/**
- * Rounds in flight at once: while one waits for its confirms, a commit that arrives meanwhile is
- * claimed by the other instead of waiting for the round to end. SKIP LOCKED keeps them disjoint.
+
+/*
+ * A lost mark only republishes a confirmed message under the same message_id, which the contract
+ * allows; so a mark need not wait for the WAL flush (the intake's commits do). SET LOCAL and the
+ * UPDATE in one simple query run as one implicit transaction: one round trip, no parameters, hence
+ * the ids inlined (they are the table's own bigints, checked to be digits).
  */
-const RELAY_LOOPS = 2;
+function markPublishedWithoutFlush(ids: readonly string[]): string {
+  if (!ids.every((id) => /^\d+$/.test(id))) throw new Error(`Outbox ids must be integers: ${ids.join(',')}`);
+  return `SET LOCAL synchronous_commit = off;
+    UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY('{${ids.join(',')}}'::bigint[])`;
+}
 
 /**
- * Publishes committed OrderCalculated messages to product B's exchange: claims a batch, publishes
- * it on a confirm channel with `mandatory`, and marks published only the rows the broker confirmed
- * and routed. A crash between confirm and mark republishes the same bytes with the same
- * message_id, which product B deduplicates (at least once, as the contract says).
+ * Publishes committed OrderCalculated messages to product B's exchange on a confirm channel with
+ * `mandatory`, and marks published only the rows the broker confirmed and routed. Two paths:
+ * - right after a commit in this process, the rows it handed over (OutboxSignal), without reading
+ *   them back: the normal path, one statement per round;
+ * - a sweep every poll interval of the rows older than `sweepAfterMs`: those of a process that died,
+ *   of a publish that failed, of a mark that was lost. It claims them with SKIP LOCKED.
+ * A crash between confirm and mark republishes the same bytes with the same message_id, which
+ * product B deduplicates (at least once, as the contract says).
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap {
   private readonly logger = new Logger('OutboxRelay');
   private readonly stopping = new AbortController();
-  private running: Promise<void> = Promise.resolve();
+  private sweeping: Promise<void> = Promise.resolve();
+  private readonly rounds = new Set<Promise<void>>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -77,17 +102,19 @@ export class OutboxRelay implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.running = Promise.all(Array.from({ length: RELAY_LOOPS }, () => this.loop())).then(() => undefined);
+    this.signal.listen((messages) => this.publishCommitted(messages));
+    this.sweeping = this.sweepLoop();
   }
 
   /**
-   * Stops the loop, then publishes what is committed until the outbox is empty or a round fails;
-   * whatever is left goes out from another replica or at the next start.
+   * Stops sweeping, lets the rounds of committed rows finish, then sweeps what is old enough until
+   * nothing is left or a round fails; whatever remains goes out from another replica or at the next start.
    */
   async drainAndStop(): Promise<void> {
     this.stopping.abort();
-    for (let loop = 0; loop < RELAY_LOOPS; loop++) this.signal.notify();
-    await this.running;
+    await this.sweeping;
+    await Promise.allSettled(this.rounds);
+    this.signal.listen(null);
     try {
       for (let round = await this.relayBatch(); round.claimed === this.settings.batchSize && round.failed === 0;) {
         round = await this.relayBatch();
@@ -100,7 +127,62 @@ export class OutboxRelay implements OnApplicationBootstrap {
     }
   }
 
-  private async loop(): Promise<void> {
+  /** One sweep round: claim → publish → mark; the rows stay locked until the marks commit. */
+  async relayBatch(): Promise<BatchResult> {
+    const round = await this.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL synchronous_commit = off');
+      const rows: ClaimedRow[] = await manager.query(CLAIM, [this.settings.batchSize, this.settings.sweepAfterMs]);
+      const published = await this.publishAll(rows.map(messageOf));
+      if (published.routed.length > 0) await manager.query(MARK_PUBLISHED, [published.routed.map(({ id }) => id)]);
+      if (published.failure) {
+        await manager.query(MARK_FAILED, [published.failed.map(({ id }) => id), published.failure.error]);
+      }
+      return published;
+    });
+    this.record(round);
+    return { claimed: round.routed.length + round.failed.length, failed: round.failed.length };
+  }
+
+  private publishCommitted(messages: readonly CommittedOutboxMessage[]): void {
+    const round = this.publishAndMark(messages).catch((error: unknown) =>
+      this.logger.warn({
+        message: 'Committed OrderCalculated messages not marked; the sweep will publish them again',
+        error: describe(error),
+      }),
+    );
+    this.rounds.add(round);
+    void round.finally(() => this.rounds.delete(round));
+  }
+
+  private async publishAndMark(messages: readonly CommittedOutboxMessage[]): Promise<void> {
+    const round = await this.publishAll(messages);
+    const pool = driverPool(this.dataSource);
+    if (round.routed.length > 0) await pool.query(markPublishedWithoutFlush(round.routed.map(({ id }) => id)));
+    if (round.failure) await pool.query(MARK_FAILED, [round.failed.map(({ id }) => id), round.failure.error]);
+    this.record(round);
+  }
+
+  private async publishAll(messages: readonly CommittedOutboxMessage[]): Promise<PublishRound> {
+    const outcomes = await Promise.allSettled(messages.map((message) => this.publish(message)));
+    const routed = messages.filter((_, index) => isRouted(outcomes[index]));
+    const failed = messages.filter((_, index) => !isRouted(outcomes[index]));
+    const firstFailure = outcomes.find((outcome) => !isRouted(outcome));
+    return { routed, failed, failure: firstFailure && this.describeFailure(firstFailure) };
+  }
+
+  private record({ routed, failed, failure }: PublishRound): void {
+    const confirmedAt = Date.now();
+    this.metrics.eventsPublished.inc(routed.length);
+    routed.forEach(({ occurredAt }) =>
+      this.metrics.receiveToPublish.observe((confirmedAt - occurredAt.getTime()) / 1000),
+    );
+    if (failure) {
+      this.metrics.eventPublishFailures.inc({ reason: failure.reason }, failed.length);
+      this.logger.error({ message: 'OrderCalculated not published; will retry', ...failure, count: failed.length });
+    }
+  }
+
+  private async sweepLoop(): Promise<void> {
     let failures = 0;
     let lastPurge = Date.now();
     while (!this.stopping.signal.aborted) {
@@ -111,53 +193,27 @@ export class OutboxRelay implements OnApplicationBootstrap {
           await this.pause(failures);
         } else if (claimed < this.settings.batchSize) {
           if (Date.now() - lastPurge >= PURGE_INTERVAL_MS) lastPurge = await this.purge();
-          await this.signal.wait(this.settings.pollIntervalMs);
+          await sleep(this.settings.pollIntervalMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
         }
       } catch (error) {
         failures += 1;
-        this.logger.warn({ message: 'Outbox relay failed; will retry', error: describe(error) });
+        this.logger.warn({ message: 'Outbox sweep failed; will retry', error: describe(error) });
         await this.pause(failures);
       }
     }
   }
 
-  /** One claim → publish → mark round; the rows stay locked until the marks commit. */
-  async relayBatch(): Promise<BatchResult> {
-    const { claimed, routed, failure } = await this.dataSource.transaction(async (manager) => {
-      // A mark lost in a crash only republishes a confirmed message under the same message_id, which
-      // the contract allows; so this commit need not wait for the WAL flush (the intake's commits do).
-      await manager.query('SET LOCAL synchronous_commit = off');
-      const rows: ClaimedRow[] = await manager.query(CLAIM, [this.settings.batchSize]);
-      const outcomes = await Promise.allSettled(rows.map((row) => this.publish(row)));
-      const routedRows = rows.filter((_, index) => isRouted(outcomes[index]));
-      const failedRows = rows.filter((_, index) => !isRouted(outcomes[index]));
-      if (routedRows.length > 0) await manager.query(MARK_PUBLISHED, [routedRows.map((row) => row.id)]);
-      const firstFailure = outcomes.find((outcome) => !isRouted(outcome));
-      const failureOf = firstFailure && { ...this.describeFailure(firstFailure), count: failedRows.length };
-      if (failureOf) await manager.query(MARK_FAILED, [failedRows.map((row) => row.id), failureOf.error]);
-      return { claimed: rows.length, routed: routedRows, failure: failureOf };
-    });
-    const confirmedAt = Date.now();
-    this.metrics.eventsPublished.inc(routed.length);
-    routed.forEach((row) => this.metrics.receiveToPublish.observe((confirmedAt - row.occurred_at.getTime()) / 1000));
-    if (failure) {
-      this.metrics.eventPublishFailures.inc({ reason: failure.reason }, failure.count);
-      this.logger.error({ message: 'OrderCalculated not published; will retry', ...failure });
-    }
-    return { claimed, failed: failure?.count ?? 0 };
-  }
-
-  private publish(row: ClaimedRow): Promise<MandatoryOutcome> {
+  private publish(message: CommittedOutboxMessage): Promise<MandatoryOutcome> {
     return this.publisher.publishMandatory({
       exchange: this.settings.exchange,
       routingKey: this.settings.routingKey,
-      content: Buffer.from(row.payload),
+      content: Buffer.from(message.payload),
       options: {
-        messageId: row.event_id,
-        type: row.event_type,
+        messageId: message.eventId,
+        type: message.eventType,
         contentType: 'application/json',
-        correlationId: row.correlation_id ?? undefined,
-        timestamp: Math.floor(row.occurred_at.getTime() / 1000),
+        correlationId: message.correlationId ?? undefined,
+        timestamp: Math.floor(message.occurredAt.getTime() / 1000),
       },
     });
   }
@@ -183,6 +239,17 @@ export class OutboxRelay implements OnApplicationBootstrap {
     const delay = backoffDelay(failures, this.settings.retryBaseDelayMs, this.settings.retryMaxDelayMs);
     await sleep(delay, undefined, { signal: this.stopping.signal }).catch(() => undefined);
   }
+}
+
+function messageOf(row: ClaimedRow): CommittedOutboxMessage {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    correlationId: row.correlation_id,
+    payload: row.payload,
+    occurredAt: row.occurred_at,
+  };
 }
 
 function isRouted(outcome: PromiseSettledResult<MandatoryOutcome>): boolean {

@@ -1,33 +1,30 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+/** An outbox row as its transaction committed it: everything the relay needs to publish it. */
+export interface CommittedOutboxMessage {
+  /** The row's id in `outbox`, to mark it published. */
+  readonly id: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly correlationId: string | null;
+  /** The message exactly as stored, so the first publish and any republish are byte-identical. */
+  readonly payload: string;
+  readonly occurredAt: Date;
+}
+
+export type CommittedOutboxListener = (messages: readonly CommittedOutboxMessage[]) => void;
 
 /**
- * Wakes the relay as soon as a transaction with new outbox rows commits in this process, instead of
- * waiting for its next poll. (The poll still finds rows that other replicas left behind.) A notify
- * wakes one waiting relay loop, or the next one to wait if all are busy.
+ * Hands the outbox rows a transaction committed in this process straight to the relay, which
+ * publishes them without reading them back. Rows nobody took (no relay listening yet, a publish
+ * that failed, a process that died) stay pending in the table for the relay's sweep.
  */
 export class OutboxSignal {
-  private readonly waiting: (() => void)[] = [];
-  private pending = false;
+  private listener: CommittedOutboxListener | null = null;
 
-  notify(): void {
-    const wake = this.waiting.shift();
-    if (wake) wake();
-    else this.pending = true;
+  listen(listener: CommittedOutboxListener | null): void {
+    this.listener = listener;
   }
 
-  /** Resolves on the next notify, or after `timeoutMs`; a notify that came in the meantime counts. */
-  async wait(timeoutMs: number): Promise<void> {
-    if (this.pending) {
-      this.pending = false;
-      return;
-    }
-    const abort = new AbortController();
-    let wake: () => void = () => undefined;
-    const notified = new Promise<void>((resolve) => (wake = resolve));
-    this.waiting.push(wake);
-    await Promise.race([notified, sleep(timeoutMs, undefined, { signal: abort.signal }).catch(() => undefined)]);
-    abort.abort();
-    const index = this.waiting.indexOf(wake);
-    if (index >= 0) this.waiting.splice(index, 1);
+  committed(messages: readonly CommittedOutboxMessage[]): void {
+    if (messages.length > 0) this.listener?.(messages);
   }
 }

@@ -1,5 +1,6 @@
-import pg from 'pg';
+import pg, { type Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { migrations } from './migrations/index.js';
 import { OrderLineOrmEntity } from './order-line.orm-entity.js';
 import { OrderOrmEntity } from './order.orm-entity.js';
@@ -48,4 +49,12 @@ export function createDataSource(settings: DatabaseSettings): DataSource {
       idle_in_transaction_session_timeout: 60_000,
     },
   });
+}
+
+/**
+ * The driver's own pool, for a statement outside a transaction: through TypeORM it would take a
+ * query runner per statement (create, connect, release, events), which costs as much as a short query.
+ */
+export function driverPool(dataSource: DataSource): Pool {
+  return (dataSource.driver as PostgresDriver).master as Pool;
 }

@@ -15,15 +15,13 @@ export class TypeOrmOrderEventsOutbox extends OrderEventsOutbox {
     super();
   }
 
-  /** Deferred to the commit with the transaction's other events (see PendingOutbox); the relay wakes after it. */
+  /** Deferred to the commit with the transaction's other events (see PendingOutbox), then handed to the relay. */
   enqueue(event: OrderCalculated): Promise<void> {
     return this.unitOfWork.inScope((scope) => {
-      scope.defer(this.pendingKey, () => new PendingOutbox()).add(event);
-      scope.afterCommit.add(this.wakeRelay);
+      const pending = scope.defer(this.pendingKey, () => new PendingOutbox(this.signal));
+      pending.add(event);
+      scope.afterCommit.add(pending.handOver);
       return Promise.resolve();
     });
   }
-
-  /** One function for every row, so a transaction with many rows wakes the relay once. */
-  private readonly wakeRelay = (): void => this.signal.notify();
 }

@@ -1,9 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { DependencyUnavailableError, type Order, UnitOfWork } from '@app/ordering';
-import type { Pool } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { driverPool } from './data-source.js';
 import { isTransientPostgresError } from './postgres-errors.js';
 
 /** Writes an adapter holds back until just before commit, to send them as one set-based statement. */
@@ -93,17 +92,12 @@ export class TypeOrmUnitOfWork extends UnitOfWork {
     return this.scope.getStore()?.manager ?? this.dataSource.manager;
   }
 
-  /**
-   * One statement: in the current transaction, or else straight on the driver's pool. A plain read
-   * through TypeORM takes a query runner per statement (create, connect, release, events), which
-   * cost GET /orders/{id} about as much as the read itself.
-   */
+  /** One statement: in the current transaction, or else straight on the driver's pool (see driverPool). */
   async query<T>(sql: string, parameters: unknown[]): Promise<T[]> {
     const scope = this.scope.getStore();
     if (scope) return scope.manager.query<T[]>(sql, parameters);
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
     try {
-      return (await pool.query(sql, parameters)).rows as T[];
+      return (await driverPool(this.dataSource).query(sql, parameters)).rows as T[];
     } catch (error) {
       throw unavailableOr(error);
     }

@@ -1,6 +1,7 @@
 import type { OrderCalculated } from '@app/ordering';
 import type { EntityManager } from 'typeorm';
 import { toOrderCalculatedMessage } from '../../outbox/order-calculated.message.js';
+import type { CommittedOutboxMessage, OutboxSignal } from '../../outbox/outbox.signal.js';
 import type { DeferredWrites } from '../typeorm-unit-of-work.js';
 
 /** The contract's message is rendered now and stored as text, so every republish is byte-identical. */
@@ -8,11 +9,18 @@ const INSERT_OUTBOX = `
   INSERT INTO outbox (event_id, event_type, aggregate_id, correlation_id, payload, occurred_at)
   SELECT event_id, event_type, aggregate_id, correlation_id, payload, occurred_at
   FROM json_to_recordset($1::json)
-    AS e(event_id uuid, event_type text, aggregate_id uuid, correlation_id text, payload json, occurred_at timestamptz)`;
+    AS e(event_id uuid, event_type text, aggregate_id uuid, correlation_id text, payload json, occurred_at timestamptz)
+  RETURNING id, event_id`;
 
-/** The OrderCalculated messages of one transaction, inserted with one statement right before commit. */
+/**
+ * The OrderCalculated messages of one transaction, inserted with one statement right before commit
+ * and handed to the relay once the transaction has committed (`handOver`, an after-commit callback).
+ */
 export class PendingOutbox implements DeferredWrites {
   private events: OrderCalculated[] = [];
+  private inserted: CommittedOutboxMessage[] = [];
+
+  constructor(private readonly signal: OutboxSignal) {}
 
   add(event: OrderCalculated): void {
     this.events.push(event);
@@ -22,15 +30,29 @@ export class PendingOutbox implements DeferredWrites {
     if (this.events.length === 0) return;
     const events = this.events;
     this.events = [];
-    // One JSON parameter; a `json` field keeps the message's text exactly as rendered here.
-    const rows = events.map((event) => ({
-      event_id: event.eventId,
-      event_type: event.eventType,
-      aggregate_id: event.orderId,
-      correlation_id: event.correlationId,
-      payload: toOrderCalculatedMessage(event),
-      occurred_at: event.occurredAt,
+    const payloads = events.map((event) => JSON.stringify(toOrderCalculatedMessage(event)));
+    // One JSON parameter, the payload spliced in as rendered: a `json` field keeps that text exactly.
+    const rows = events.map((event, index) => {
+      const fields = JSON.stringify({
+        event_id: event.eventId,
+        event_type: event.eventType,
+        aggregate_id: event.orderId,
+        correlation_id: event.correlationId,
+        occurred_at: event.occurredAt,
+      });
+      return `${fields.slice(0, -1)},"payload":${payloads[index]}}`;
+    });
+    const inserted: { id: string; event_id: string }[] = await manager.query(INSERT_OUTBOX, [`[${rows.join(',')}]`]);
+    const idOf = new Map(inserted.map((row) => [row.event_id, row.id]));
+    this.inserted = events.map((event, index) => ({
+      id: idOf.get(event.eventId) as string,
+      eventId: event.eventId,
+      eventType: event.eventType,
+      correlationId: event.correlationId,
+      payload: payloads[index],
+      occurredAt: event.occurredAt,
     }));
-    await manager.query(INSERT_OUTBOX, [JSON.stringify(rows)]);
   }
+
+  readonly handOver = (): void => this.signal.committed(this.inserted);
 }
