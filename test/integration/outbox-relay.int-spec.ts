@@ -5,7 +5,10 @@ import { OrderServiceMetrics } from '../../apps/order-service/src/observability/
 import { declareTopology, topologyOf } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
 import { AmqpPublisher } from '../../apps/order-service/src/outbound/amqp/amqp-publisher.js';
 import { OutboxRelay, OutboxRelaySettings } from '../../apps/order-service/src/outbound/outbox/outbox.relay.js';
-import { OutboxSignal } from '../../apps/order-service/src/outbound/outbox/outbox.signal.js';
+import {
+  type CommittedOutboxMessage,
+  OutboxSignal,
+} from '../../apps/order-service/src/outbound/outbox/outbox.signal.js';
 import { RABBITMQ_URL, TestBroker } from '../support/test-broker.js';
 import { TestDatabase } from '../support/test-database.js';
 
@@ -22,26 +25,28 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
   let publisher: AmqpPublisher;
   let metrics: OrderServiceMetrics;
 
-  const relayTo = (exchange: string, batchSize = 50) =>
+  const relayTo = (exchange: string, batchSize = 50, sweepAfterMs = 0, signal = new OutboxSignal()) =>
     new OutboxRelay(
       database.dataSource,
       publisher,
-      new OutboxSignal(),
-      new OutboxRelaySettings(exchange, broker.names.EVENTS_ROUTING_KEY, batchSize, 50, 0, 24, 10, 100),
+      signal,
+      new OutboxRelaySettings(exchange, broker.names.EVENTS_ROUTING_KEY, batchSize, 50, sweepAfterMs, 24, 10, 100),
       metrics,
     );
 
   /** Rows as the outbox adapter writes them: the payload is the exact text to publish. */
-  const pendingEvents = async (count: number): Promise<string[]> => {
-    const ids = Array.from({ length: count }, () => randomUUID());
-    await database.query(
+  const committedEvents = (count: number, age = '0 s'): Promise<CommittedOutboxMessage[]> =>
+    database.query<CommittedOutboxMessage>(
       `INSERT INTO outbox (event_id, event_type, aggregate_id, correlation_id, payload, occurred_at)
-       SELECT id, 'OrderCalculated', gen_random_uuid(), 'corr-' || id, json_build_object('eventId', id), now()
-       FROM unnest($1::uuid[]) AS id`,
-      [ids],
+       SELECT id, 'OrderCalculated', gen_random_uuid(), 'corr-' || id, json_build_object('eventId', id),
+              now() - $2::interval
+       FROM unnest($1::uuid[]) AS id
+       RETURNING id, event_id AS "eventId", event_type AS "eventType", correlation_id AS "correlationId",
+                 payload::text AS payload, occurred_at AS "occurredAt"`,
+      [Array.from({ length: count }, () => randomUUID()), age],
     );
-    return ids;
-  };
+  const pendingEvents = async (count: number, age?: string): Promise<string[]> =>
+    (await committedEvents(count, age)).map(({ eventId }) => eventId);
   const rowsOf = (ids: string[]) =>
     database.query<OutboxRow>(
       'SELECT event_id, published_at, attempts, last_error FROM outbox WHERE event_id = ANY($1::uuid[])',
@@ -114,5 +119,40 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
     const published = messages.map((message) => String(message.properties.messageId));
     expect(published).toHaveLength(400);
     expect(new Set(published)).toEqual(new Set(ids));
+  });
+
+  it('publishes the rows a commit hands over at once, without claiming them, and marks them published', async () => {
+    const signal = new OutboxSignal();
+    // The sweep would take nothing this young: whatever is published here came through the handover.
+    const relay = relayTo(broker.names.EVENTS_EXCHANGE, 50, 60_000, signal);
+    const committed = await committedEvents(3);
+    relay.onApplicationBootstrap();
+    try {
+      signal.committed(committed);
+      await expect
+        .poll(async () => (await rowsOf(committed.map(({ eventId }) => eventId))).filter((row) => row.published_at))
+        .toHaveLength(3);
+    } finally {
+      await relay.drainAndStop();
+    }
+
+    const messages = await broker.drain(broker.names.EVENTS_QUEUE);
+    expect(messages.map((message) => message.content.toString())).toEqual(committed.map(({ payload }) => payload));
+    expect(messages.map((message) => message.properties.messageId)).toEqual(committed.map(({ eventId }) => eventId));
+  });
+
+  it('sweeps only rows older than sweepAfterMs: the younger ones are left to the process that committed them', async () => {
+    const young = await pendingEvents(2);
+    const old = await pendingEvents(2, '2 minutes');
+    try {
+      const result = await relayTo(broker.names.EVENTS_EXCHANGE, 50, 60_000).relayBatch();
+
+      expect(result.claimed).toBe(2);
+      const published = (await broker.drain(broker.names.EVENTS_QUEUE)).map(({ properties }) => properties.messageId);
+      expect(published).toEqual(old);
+      expect((await rowsOf(young)).map((row) => row.published_at)).toEqual([null, null]);
+    } finally {
+      await database.query('DELETE FROM outbox WHERE published_at IS NULL');
+    }
   });
 });
