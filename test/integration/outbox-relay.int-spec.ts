@@ -138,7 +138,9 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
 
     const messages = await broker.drain(broker.names.EVENTS_QUEUE);
     expect(messages.map((message) => message.content.toString())).toEqual(committed.map(({ payload }) => payload));
-    expect(messages.map((message) => message.properties.messageId)).toEqual(committed.map(({ eventId }) => eventId));
+    expect(messages.map((message) => String(message.properties.messageId))).toEqual(
+      committed.map(({ eventId }) => eventId),
+    );
   });
 
   it('sweeps only rows older than sweepAfterMs: the younger ones are left to the process that committed them', async () => {
@@ -148,7 +150,9 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
       const result = await relayTo(broker.names.EVENTS_EXCHANGE, 50, 60_000).relayBatch();
 
       expect(result.claimed).toBe(2);
-      const published = (await broker.drain(broker.names.EVENTS_QUEUE)).map(({ properties }) => properties.messageId);
+      const published = (await broker.drain(broker.names.EVENTS_QUEUE)).map(({ properties }) =>
+        String(properties.messageId),
+      );
       expect(published).toEqual(old);
       expect((await rowsOf(young)).map((row) => row.published_at)).toEqual([null, null]);
     } finally {
