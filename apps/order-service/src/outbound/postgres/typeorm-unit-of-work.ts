@@ -2,13 +2,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { DependencyUnavailableError, type Order, UnitOfWork } from '@app/ordering';
 import { DataSource, type EntityManager } from 'typeorm';
+import { type DeferredWrites, runCombined } from './batch/deferred-statement.js';
 import { driverPool } from './data-source.js';
 import { isTransientPostgresError } from './postgres-errors.js';
-
-/** Writes an adapter holds back until just before commit, to send them as one set-based statement. */
-export interface DeferredWrites {
-  flush(manager: EntityManager): Promise<void>;
-}
 
 /** One Postgres transaction: what its work has loaded, deferred and scheduled for after the commit. */
 class Transaction {
@@ -24,9 +20,12 @@ class Transaction {
     return writes;
   }
 
-  /** In the order the adapters first deferred something, so that tables fill in a stable order. */
+  /** Every adapter's held-back writes in one statement, in the order they first deferred something. */
   async flush(): Promise<void> {
-    for (const writes of this.deferred.values()) await writes.flush(this.manager);
+    const deferred = [...this.deferred.values()];
+    for (const writes of deferred) await writes.settle?.();
+    const statements = deferred.flatMap((writes) => writes.statement() ?? []);
+    await runCombined((sql, parameters) => this.manager.query(sql, parameters), statements);
   }
 }
 
@@ -66,8 +65,8 @@ class RunAlone extends Error {}
 /**
  * One Postgres transaction per outermost `run` or `runEach`, carried to the adapters through
  * AsyncLocalStorage so that handlers never pass a transaction around. Adapters defer their writes
- * to the transaction, which flushes them right before COMMIT: a batch of orders costs a handful of
- * statements, not a handful per order.
+ * to the transaction, which sends them all as one statement right before COMMIT: a batch of orders
+ * costs a handful of statements, not a handful per order.
  */
 @Injectable()
 export class TypeOrmUnitOfWork extends UnitOfWork {

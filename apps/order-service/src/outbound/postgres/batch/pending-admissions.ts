@@ -1,6 +1,6 @@
 import type { Order, OrderAdmission } from '@app/ordering';
 import type { EntityManager } from 'typeorm';
-import type { DeferredWrites } from '../typeorm-unit-of-work.js';
+import type { DeferredWrites } from './deferred-statement.js';
 
 /*
  * Every order of the batch and all their lines go in with one statement: the lines' insert joins the
@@ -57,8 +57,12 @@ export class PendingAdmissions implements DeferredWrites {
   }
 
   /** Admissions are answered while the work runs; by commit time nothing is left to write. */
-  async flush(): Promise<void> {
+  async settle(): Promise<void> {
     await this.inserting;
+  }
+
+  statement(): null {
+    return null;
   }
 
   private async insertWaiting(): Promise<void> {

@@ -1,8 +1,7 @@
 import type { OrderCalculated } from '@app/ordering';
-import type { EntityManager } from 'typeorm';
 import { toOrderCalculatedMessage } from '../../outbox/order-calculated.message.js';
 import type { CommittedOutboxMessage, OutboxSignal } from '../../outbox/outbox.signal.js';
-import type { DeferredWrites } from '../typeorm-unit-of-work.js';
+import type { DeferredStatement, DeferredWrites } from './deferred-statement.js';
 
 /** The contract's message is rendered now and stored as text, so every republish is byte-identical. */
 const INSERT_OUTBOX = `
@@ -13,7 +12,7 @@ const INSERT_OUTBOX = `
   RETURNING id, event_id`;
 
 /**
- * The OrderCalculated messages of one transaction, inserted with one statement right before commit
+ * The OrderCalculated messages of one transaction, inserted at commit with the other held-back writes
  * and handed to the relay once the transaction has committed (`handOver`, an after-commit callback).
  */
 export class PendingOutbox implements DeferredWrites {
@@ -26,8 +25,8 @@ export class PendingOutbox implements DeferredWrites {
     this.events.push(event);
   }
 
-  async flush(manager: EntityManager): Promise<void> {
-    if (this.events.length === 0) return;
+  statement(): DeferredStatement | null {
+    if (this.events.length === 0) return null;
     const events = this.events;
     this.events = [];
     const payloads = events.map((event) => JSON.stringify(toOrderCalculatedMessage(event)));
@@ -42,16 +41,21 @@ export class PendingOutbox implements DeferredWrites {
       });
       return `${fields.slice(0, -1)},"payload":${payloads[index]}}`;
     });
-    const inserted: { id: string; event_id: string }[] = await manager.query(INSERT_OUTBOX, [`[${rows.join(',')}]`]);
-    const idOf = new Map(inserted.map((row) => [row.event_id, row.id]));
-    this.inserted = events.map((event, index) => ({
-      id: idOf.get(event.eventId) as string,
-      eventId: event.eventId,
-      eventType: event.eventType,
-      correlationId: event.correlationId,
-      payload: payloads[index],
-      occurredAt: event.occurredAt,
-    }));
+    return {
+      sql: INSERT_OUTBOX,
+      parameters: [`[${rows.join(',')}]`],
+      returned: (inserted) => {
+        const idOf = new Map(inserted.map((row) => [row.event_id, String(row.id)]));
+        this.inserted = events.map((event, index) => ({
+          id: idOf.get(event.eventId) as string,
+          eventId: event.eventId,
+          eventType: event.eventType,
+          correlationId: event.correlationId,
+          payload: payloads[index],
+          occurredAt: event.occurredAt,
+        }));
+      },
+    };
   }
 
   readonly handOver = (): void => this.signal.committed(this.inserted);

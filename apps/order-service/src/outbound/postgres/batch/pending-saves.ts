@@ -1,6 +1,5 @@
 import { ConcurrentModificationError, type Order } from '@app/ordering';
-import type { EntityManager } from 'typeorm';
-import type { DeferredWrites } from '../typeorm-unit-of-work.js';
+import type { DeferredStatement, DeferredWrites } from './deferred-statement.js';
 
 /** Each row moves only from the version its change was made on; a row that moved meanwhile is missing. */
 const UPDATE_ORDERS = `
@@ -11,7 +10,7 @@ const UPDATE_ORDERS = `
   WHERE o.id = u.id AND o.version = u.version
   RETURNING o.id`;
 
-/** The changed orders of one transaction, written with one versioned UPDATE right before commit. */
+/** The changed orders of one transaction, written with one versioned UPDATE at commit. */
 export class PendingSaves implements DeferredWrites {
   private readonly orders = new Map<string, Order>();
 
@@ -19,20 +18,24 @@ export class PendingSaves implements DeferredWrites {
     this.orders.set(order.id, order);
   }
 
-  async flush(manager: EntityManager): Promise<void> {
-    if (this.orders.size === 0) return;
+  statement(): DeferredStatement | null {
+    if (this.orders.size === 0) return null;
     const snapshots = [...this.orders.values()].map((order) => order.toSnapshot());
     this.orders.clear();
-    // For an UPDATE, TypeORM answers [returned rows, affected row count].
-    const [updated] = await manager.query<[{ id: string }[], number]>(UPDATE_ORDERS, [
-      snapshots.map((s) => s.id),
-      snapshots.map((s) => s.status),
-      snapshots.map((s) => s.total),
-      snapshots.map((s) => s.calculatedAt),
-      snapshots.map((s) => s.version),
-    ]);
-    const moved = new Set(updated.map((row) => row.id));
-    const stale = snapshots.find((snapshot) => !moved.has(snapshot.id));
-    if (stale) throw new ConcurrentModificationError(stale.id, stale.version);
+    return {
+      sql: UPDATE_ORDERS,
+      parameters: [
+        snapshots.map((s) => s.id),
+        snapshots.map((s) => s.status),
+        snapshots.map((s) => s.total),
+        snapshots.map((s) => s.calculatedAt),
+        snapshots.map((s) => s.version),
+      ],
+      returned: (updated) => {
+        const moved = new Set(updated.map((row) => row.id));
+        const stale = snapshots.find((snapshot) => !moved.has(snapshot.id));
+        if (stale) throw new ConcurrentModificationError(stale.id, stale.version);
+      },
+    };
   }
 }

@@ -1,6 +1,5 @@
 import type { OrderView } from '@app/ordering';
-import type { EntityManager } from 'typeorm';
-import type { DeferredWrites } from '../typeorm-unit-of-work.js';
+import type { DeferredStatement, DeferredWrites } from './deferred-statement.js';
 
 /*
  * An older state never replaces a newer one: a row moves forward in time, and at the same instant
@@ -23,8 +22,8 @@ export class PendingViews implements DeferredWrites {
     this.views.set(view.orderId, view);
   }
 
-  async flush(manager: EntityManager): Promise<void> {
-    if (this.views.size === 0) return;
+  statement(): DeferredStatement | null {
+    if (this.views.size === 0) return null;
     const views = [...this.views.values()];
     this.views.clear();
     // One JSON parameter: the documents go in as they are, with no per-element array escaping.
@@ -39,6 +38,6 @@ export class PendingViews implements DeferredWrites {
       updated_at: view.updatedAt,
       document: view,
     }));
-    await manager.query(UPSERT_VIEWS, [JSON.stringify(rows)]);
+    return { sql: UPSERT_VIEWS, parameters: [JSON.stringify(rows)] };
   }
 }
