@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -64,6 +64,22 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/**
+ * Writes the page cache's dirty pages to disk before a phase. A drain leaves a few hundred MB
+ * dirty (Postgres, the broker's message store); the kernel writes them back about 30 s later, and
+ * while it does, any fsync (a commit, a persistent confirm) waits: a stall of 200–400 ms in
+ * whichever phase runs then, measured the same by a bare Postgres commit and a bare broker confirm.
+ * Flushing first gives each phase its own disk, the service and the reference alike.
+ */
+function settle(): void {
+  const dirtyMb = () =>
+    Math.round(Number(/Dirty:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0) / 1024);
+  const before = dirtyMb();
+  const started = Date.now();
+  spawnSync('sync');
+  say(`settled: ${before} MB of dirty pages written in ${Date.now() - started} ms`);
+}
+
 /** Peak resident set of a process so far (Linux VmHWM), in MB. */
 function peakRssMb(pid: number): number {
   const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -120,6 +136,7 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 async function reference(mode: 'batch' | 'naive', orders: number): Promise<number> {
+  settle();
   progress(`reference pipeline (${mode}), ${orders} orders…`);
   const child = spawn(process.execPath, [root('../shared/bench/reference-pipeline.js'), 'run', mode, String(orders)], {
     env: { ...process.env, NODE_PATH: root('node_modules') },
@@ -243,6 +260,7 @@ async function main(): Promise<void> {
       `drain: ${unique} orders in ${drainSeconds.toFixed(1)} s (${drainPerSecond}/s) after a ${startupSeconds.toFixed(1)} s start-up, peak RSS ${drainPeakRssMb} MB, ${connectionsUsed} database connections`,
     );
     await channel.purgeQueue(names.EVENTS_QUEUE);
+    settle();
 
     // b. Steady load: product A's publish to product B's receipt.
     const sentAt = new Map<string, number>();
@@ -288,6 +306,7 @@ async function main(): Promise<void> {
     const ids = (
       await query<{ order_id: string }>(databaseUrl, 'SELECT order_id FROM order_views ORDER BY random() LIMIT 2000')
     ).map((row) => row.order_id);
+    settle();
     progress('REST: loading the service…');
     const rest = await restLoad(`http://127.0.0.1:${servicePort}`, ids, { 'x-api-key': API_KEY });
     bare = spawn(process.execPath, [root('dist/apps/bench/src/bare-endpoint.js')], {

@@ -36,29 +36,48 @@ function label({ body }: ReceiveOrderCommand): string {
   return `${externalId}${content === 'a' ? '' : `:${content}`}`;
 }
 
-function batcher(unitOfWork: ControlledUnitOfWork): OrderIntakeBatcher {
-  return new OrderIntakeBatcher(answer as unknown as CommandBus, unitOfWork, new OrderIntakeSettings(10, 2));
+function batcher(unitOfWork: ControlledUnitOfWork, batchSize = 10): OrderIntakeBatcher {
+  return new OrderIntakeBatcher(answer as unknown as CommandBus, unitOfWork, new OrderIntakeSettings(batchSize, 2));
 }
 
 describe('OrderIntakeBatcher', () => {
-  it('handles an order at once when idle, and gathers the orders that arrive while transactions are busy', async () => {
+  it('handles an order at once when idle, and gathers the orders that arrive while a transaction is busy', async () => {
     const unitOfWork = new ControlledUnitOfWork();
     const intake = batcher(unitOfWork);
 
     const results = ['A', 'B', 'C', 'D', 'E'].map((id) => intake.submit(order(id)));
-    // Two transactions in flight at most: A and B went alone, the next ones wait for one of them.
-    expect(unitOfWork.batches).toEqual([['A'], ['B']]);
+    // Fewer than a full batch wait: they share the next transaction rather than start one each.
+    expect(unitOfWork.batches).toEqual([['A']]);
     await unitOfWork.commit(0);
-    expect(unitOfWork.batches).toEqual([['A'], ['B'], ['C', 'D', 'E']]);
+    expect(unitOfWork.batches).toEqual([['A'], ['B', 'C', 'D', 'E']]);
     await unitOfWork.commit(1);
-    await unitOfWork.commit(2);
 
     expect(await Promise.all(results)).toEqual(['A', 'B', 'C', 'D', 'E'] as unknown as ReceiveOrderResult[]);
   });
 
-  it('never lets a later delivery of an externalId commit before an earlier one still in flight', async () => {
+  it('starts a second transaction for a full batch waiting, never a third', async () => {
     const unitOfWork = new ControlledUnitOfWork();
     const intake = batcher(unitOfWork);
+
+    const ids = Array.from({ length: 32 }, (_, index) => `O${index}`);
+    const results = ids.map((id) => intake.submit(order(id)));
+    // O0 alone; O1–O10 make the first full batch waiting, which starts at once; O11–O31 wait.
+    expect(unitOfWork.batches).toEqual([['O0'], ids.slice(1, 11)]);
+    await unitOfWork.commit(0);
+    expect(unitOfWork.batches).toEqual([['O0'], ids.slice(1, 11), ids.slice(11, 21)]);
+    await unitOfWork.commit(1);
+    await unitOfWork.commit(2);
+    await unitOfWork.commit(3);
+
+    expect(unitOfWork.batches.slice(3)).toEqual([ids.slice(21, 31), ['O31']]);
+    await unitOfWork.commit(4);
+    expect(await Promise.all(results)).toEqual(ids as unknown as ReceiveOrderResult[]);
+  });
+
+  it('never lets a later delivery of an externalId commit before an earlier one still in flight', async () => {
+    const unitOfWork = new ControlledUnitOfWork();
+    // Batches of two, so that Y and the other X make a full batch and start a second transaction.
+    const intake = batcher(unitOfWork, 2);
 
     const results = [order('X'), order('Y'), order('X', 'conflicting'), order('Z')].map((command) =>
       intake.submit(command),
@@ -82,6 +101,6 @@ describe('OrderIntakeBatcher', () => {
     void intake.submit(new ReceiveOrderCommand({ content: 'b' }, { messageId: null, correlationId: null }));
     await unitOfWork.commit(0);
 
-    expect(unitOfWork.batches).toEqual([['V'], ['W'], ['X', 'X:again', '(none):b']]);
+    expect(unitOfWork.batches).toEqual([['V'], ['W', 'X', 'X:again', '(none):b']]);
   });
 });

@@ -7,7 +7,7 @@ export class OrderIntakeSettings {
   constructor(
     /** Deliveries per transaction at most. */
     readonly batchSize: number,
-    /** Transactions in flight at once; the next batch fills while they run. */
+    /** Transactions in flight at most; the second only for a full batch (see mayStartBatch). */
     readonly batchesInFlight: number,
   ) {}
 }
@@ -22,9 +22,9 @@ interface Submitted {
 }
 
 /**
- * Runs ReceiveOrder commands in shared transactions. A command waits only while the transactions
- * in flight are busy, so an idle service handles an order at once, alone, and a loaded one gathers
- * hundreds per commit. Each command still gets its own answer (UnitOfWork.runEach): a rejected or
+ * Runs ReceiveOrder commands in shared transactions. A command waits only while a transaction is
+ * busy, so an idle service handles an order at once, alone, and a loaded one gathers hundreds per
+ * commit. Each command still gets its own answer (UnitOfWork.runEach): a rejected or
  * failing order does not cost the others theirs.
  *
  * Deliveries of one externalId are decided in the order they arrived, as they would be one at a
@@ -57,7 +57,7 @@ export class OrderIntakeBatcher {
   }
 
   private startBatches(): void {
-    while (this.inFlight < this.settings.batchesInFlight) {
+    while (this.mayStartBatch()) {
       const batch = this.nextBatch();
       if (batch.length === 0) return;
       const externalIds = batch.flatMap(({ externalId }) => (externalId === undefined ? [] : [externalId]));
@@ -69,6 +69,17 @@ export class OrderIntakeBatcher {
         this.startBatches();
       });
     }
+  }
+
+  /**
+   * One transaction at a time, and a second one only for a full batch waiting: at a moderate rate the
+   * orders that arrive during a commit wait for it and share the next one, which costs far less than
+   * a transaction each (on this machine, at 300 orders/s, 13% less CPU for the service and a lower
+   * p99); under a backlog both run, one filling while the other commits.
+   */
+  private mayStartBatch(): boolean {
+    if (this.inFlight === 0) return true;
+    return this.inFlight < this.settings.batchesInFlight && this.waiting.length >= this.settings.batchSize;
   }
 
   /** The oldest waiting commands, up to the batch size and up to the first one a batch in flight holds. */
