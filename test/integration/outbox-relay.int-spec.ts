@@ -92,7 +92,8 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
     const unboundExchange = `${broker.names.EVENTS_EXCHANGE}.unbound`;
     const connection: ChannelModel = await amqp.connect(RABBITMQ_URL);
     const channel = await connection.createChannel();
-    await channel.assertExchange(unboundExchange, 'topic', { durable: false, autoDelete: true });
+    // autoDelete would never fire: it waits for a last binding to go, and this exchange never has one.
+    await channel.assertExchange(unboundExchange, 'topic', { durable: false });
     try {
       const ids = await pendingEvents(2);
       const result = await relayTo(unboundExchange).relayBatch();
@@ -103,6 +104,7 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
       expect(rows.every((row) => row.attempts === 1 && row.last_error?.startsWith('Unroutable'))).toBe(true);
     } finally {
       await database.query('DELETE FROM outbox WHERE published_at IS NULL');
+      await channel.deleteExchange(unboundExchange);
       await connection.close();
     }
   });
