@@ -14,6 +14,11 @@ const PINO_LEVELS: Record<LogLevel, pino.Level> = {
 /**
  * Nest's logger interface over pino: one JSON object per line on stdout, with the Nest context, the
  * message's correlation id (from LogContext) and any fields passed as an object message.
+ *
+ * Lines go out asynchronously: a synchronous write per line costs a system call per order and
+ * blocks the event loop whenever the pipe to the container runtime is full; lines written while
+ * one write is in flight go out together with the next. pino flushes what is left when the
+ * process exits.
  */
 export class PinoLogger implements LoggerService {
   private readonly pino: Pino;
@@ -28,7 +33,7 @@ export class PinoLogger implements LoggerService {
         formatters: { level: (label) => ({ level: label }) },
         mixin: () => ({ ...LogContext.current() }),
       },
-      destination,
+      destination ?? pino.destination({ dest: 1, sync: false }),
     );
   }
 
