@@ -1,31 +1,35 @@
-import type { Order, OrderAdmission } from '@app/ordering';
+import type { Order, OrderAdmission, OrderSnapshot } from '@app/ordering';
 import type { EntityManager } from 'typeorm';
 import type { DeferredWrites } from './deferred-statement.js';
 
 /*
  * Every order of the batch and all their lines go in with one statement: the lines' insert joins the
  * orders' insert, so a duplicate (ON CONFLICT DO NOTHING) writes no line either. Rows keep the order
- * of the batch (WITH ORDINALITY), so when two deliveries carry the same externalId the first one
- * wins, as it would one at a time. Arrays through unnest keep the parameter count fixed.
+ * of the batch (ROWS FROM … WITH ORDINALITY), so when two deliveries carry the same externalId the
+ * first one wins, as it would one at a time. Orders and lines travel as two JSON parameters: no
+ * per-element array escaping in the driver, and Postgres parses each in one pass.
  */
 const INSERT_ORDERS_WITH_LINES = `
-  WITH inserted AS (
+  WITH o AS (
+    SELECT * FROM ROWS FROM (
+      json_to_recordset($1::json) AS (id uuid, external_id text, customer_id text, currency text, placed_at timestamptz,
+                                      status text, total numeric, item_count int, fingerprint text,
+                                      correlation_id text, received_at timestamptz, calculated_at timestamptz, version int)
+    ) WITH ORDINALITY AS o(id, external_id, customer_id, currency, placed_at, status, total, item_count, fingerprint,
+                           correlation_id, received_at, calculated_at, version, position)
+  ), inserted AS (
     INSERT INTO orders (id, external_id, customer_id, currency, placed_at, status, total, item_count,
                         fingerprint, correlation_id, received_at, calculated_at, updated_at, version)
     SELECT id, external_id, customer_id, currency, placed_at, status, total, item_count,
            fingerprint, correlation_id, received_at, calculated_at, received_at, version
-    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::numeric[],
-                $8::int[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::int[])
-      WITH ORDINALITY AS o(id, external_id, customer_id, currency, placed_at, status, total, item_count,
-                           fingerprint, correlation_id, received_at, calculated_at, version, position)
-    ORDER BY position
+    FROM o ORDER BY position
     ON CONFLICT (external_id) DO NOTHING
     RETURNING id
   ), lines AS (
     INSERT INTO order_lines (order_id, line_no, product_id, name, unit_price, quantity)
     SELECT l.order_id, l.line_no, l.product_id, l.name, l.unit_price, l.quantity
-    FROM unnest($14::uuid[], $15::int[], $16::text[], $17::text[], $18::numeric[], $19::int[])
-      AS l(order_id, line_no, product_id, name, unit_price, quantity)
+    FROM json_to_recordset($2::json)
+      AS l(order_id uuid, line_no int, product_id text, name text, unit_price numeric, quantity int)
     JOIN inserted ON inserted.id = l.order_id
   )
   SELECT id FROM inserted`;
@@ -79,27 +83,9 @@ export class PendingAdmissions implements DeferredWrites {
 
   private async insert(orders: Order[]): Promise<OrderAdmission[]> {
     const snapshots = orders.map((order) => order.toSnapshot());
-    const lines = snapshots.flatMap((snapshot) => snapshot.lines.map((line) => ({ orderId: snapshot.id, ...line })));
     const inserted: { id: string }[] = await this.manager.query(INSERT_ORDERS_WITH_LINES, [
-      snapshots.map((s) => s.id),
-      snapshots.map((s) => s.externalId),
-      snapshots.map((s) => s.customerId),
-      snapshots.map((s) => s.currency),
-      snapshots.map((s) => s.placedAt),
-      snapshots.map((s) => s.status),
-      snapshots.map((s) => s.total),
-      snapshots.map((s) => s.lines.length),
-      snapshots.map((s) => s.fingerprint),
-      snapshots.map((s) => s.correlationId),
-      snapshots.map((s) => s.receivedAt),
-      snapshots.map((s) => s.calculatedAt),
-      snapshots.map((s) => s.version),
-      lines.map((line) => line.orderId),
-      lines.map((line) => line.lineNo),
-      lines.map((line) => line.productId),
-      lines.map((line) => line.name),
-      lines.map((line) => line.unitPrice),
-      lines.map((line) => line.quantity),
+      JSON.stringify(snapshots.map(orderRow)),
+      JSON.stringify(snapshots.flatMap(lineRows)),
     ]);
     const admitted = new Set(inserted.map((row) => row.id));
     const known = await this.existing(orders.filter((order) => !admitted.has(order.id)));
@@ -119,4 +105,34 @@ export class PendingAdmissions implements DeferredWrites {
     ]);
     return new Map(rows.map((row) => [row.external_id, { id: row.id, fingerprint: row.fingerprint }]));
   }
+}
+
+/** A row of `orders` as json_to_recordset reads it: keys named as the columns. */
+function orderRow(snapshot: OrderSnapshot) {
+  return {
+    id: snapshot.id,
+    external_id: snapshot.externalId,
+    customer_id: snapshot.customerId,
+    currency: snapshot.currency,
+    placed_at: snapshot.placedAt,
+    status: snapshot.status,
+    total: snapshot.total,
+    item_count: snapshot.lines.length,
+    fingerprint: snapshot.fingerprint,
+    correlation_id: snapshot.correlationId,
+    received_at: snapshot.receivedAt,
+    calculated_at: snapshot.calculatedAt,
+    version: snapshot.version,
+  };
+}
+
+function lineRows({ id, lines }: OrderSnapshot) {
+  return lines.map((line) => ({
+    order_id: id,
+    line_no: line.lineNo,
+    product_id: line.productId,
+    name: line.name,
+    unit_price: line.unitPrice,
+    quantity: line.quantity,
+  }));
 }
