@@ -25,6 +25,8 @@ export class AmqpPublisher implements OnApplicationShutdown {
   private readonly connection: AmqpConnectionManager;
   private readonly channel: ChannelWrapper;
   private readonly returned = new Set<string>();
+  /** The wrapper's confirm channel while it is open, for publishing a batch directly. */
+  private confirmChannel: ConfirmChannel | null = null;
 
   constructor(url: string, connectionName: string) {
     this.logger = new Logger('AmqpPublisher');
@@ -43,6 +45,10 @@ export class AmqpPublisher implements OnApplicationShutdown {
       // recorded here before publishMandatory's confirmation resolves.
       setup: (channel: ConfirmChannel) => {
         channel.on('return', (message: ConsumeMessage) => this.returned.add(String(message.properties.messageId)));
+        channel.once('close', () => {
+          if (this.confirmChannel === channel) this.confirmChannel = null;
+        });
+        this.confirmChannel = channel;
         return Promise.resolve();
       },
     });
@@ -56,8 +62,57 @@ export class AmqpPublisher implements OnApplicationShutdown {
     await this.channel.publish(exchange, routingKey, content, { persistent: true, ...options });
   }
 
-  /** A broker confirms an unroutable message too; `mandatory` makes it say so with a return. */
-  async publishMandatory({ exchange, routingKey, content, options }: MandatoryMessage): Promise<MandatoryOutcome> {
+  /**
+   * Publishes every message with `mandatory` (a broker confirms an unroutable message too; the
+   * flag makes it say so with a return) and settles once each is confirmed, refused or timed out.
+   * While connected the messages go straight onto the confirm channel: one callback each and one
+   * timer for all, where the wrapper's publish costs a promise, a queue entry and a timer apiece.
+   * While not, they go through the wrapper, which holds them until it has reconnected.
+   */
+  publishAllMandatory(messages: readonly MandatoryMessage[]): Promise<PromiseSettledResult<MandatoryOutcome>[]> {
+    const channel = this.confirmChannel;
+    if (messages.length === 0) return Promise.resolve([]);
+    if (!channel) return Promise.allSettled(messages.map((message) => this.publishThroughWrapper(message)));
+    return new Promise((resolve) => {
+      const outcomes = new Array<PromiseSettledResult<MandatoryOutcome>>(messages.length);
+      let unsettled = messages.length;
+      const settle = (index: number, outcome: PromiseSettledResult<MandatoryOutcome>) => {
+        if (outcomes[index]) return;
+        outcomes[index] = outcome;
+        if (--unsettled > 0) return;
+        clearTimeout(timer);
+        resolve(outcomes);
+      };
+      const timer = setTimeout(() => {
+        const reason = new Error(`No confirm from the broker within ${PUBLISH_TIMEOUT_MS} ms`);
+        messages.forEach((_, index) => settle(index, { status: 'rejected', reason }));
+      }, PUBLISH_TIMEOUT_MS);
+      messages.forEach(({ exchange, routingKey, content, options }, index) => {
+        const confirmed = (error: unknown) => {
+          const returned = this.returned.delete(options.messageId);
+          settle(
+            index,
+            error
+              ? { status: 'rejected', reason: error }
+              : { status: 'fulfilled', value: returned ? 'unroutable' : 'routed' },
+          );
+        };
+        try {
+          // A full write buffer only means the batch waits in amqplib's buffer a little longer.
+          channel.publish(exchange, routingKey, content, { persistent: true, ...options, mandatory: true }, confirmed);
+        } catch (error) {
+          confirmed(error ?? new Error('publish failed'));
+        }
+      });
+    });
+  }
+
+  private async publishThroughWrapper({
+    exchange,
+    routingKey,
+    content,
+    options,
+  }: MandatoryMessage): Promise<MandatoryOutcome> {
     try {
       await this.channel.publish(exchange, routingKey, content, { persistent: true, ...options, mandatory: true });
     } catch (error) {

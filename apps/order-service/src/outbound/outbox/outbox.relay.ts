@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
 import { backoffDelay } from '../../resilience/backoff.js';
-import { AmqpPublisher, type MandatoryOutcome } from '../amqp/amqp-publisher.js';
+import { AmqpPublisher, type MandatoryMessage, type MandatoryOutcome } from '../amqp/amqp-publisher.js';
 import { driverPool } from '../postgres/data-source.js';
 import { type CommittedOutboxMessage, OutboxSignal } from './outbox.signal.js';
 
@@ -163,7 +163,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
   }
 
   private async publishAll(messages: readonly CommittedOutboxMessage[]): Promise<PublishRound> {
-    const outcomes = await Promise.allSettled(messages.map((message) => this.publish(message)));
+    const outcomes = await this.publisher.publishAllMandatory(messages.map((message) => this.mandatory(message)));
     const routed = messages.filter((_, index) => isRouted(outcomes[index]));
     const failed = messages.filter((_, index) => !isRouted(outcomes[index]));
     const firstFailure = outcomes.find((outcome) => !isRouted(outcome));
@@ -203,8 +203,8 @@ export class OutboxRelay implements OnApplicationBootstrap {
     }
   }
 
-  private publish(message: CommittedOutboxMessage): Promise<MandatoryOutcome> {
-    return this.publisher.publishMandatory({
+  private mandatory(message: CommittedOutboxMessage): MandatoryMessage {
+    return {
       exchange: this.settings.exchange,
       routingKey: this.settings.routingKey,
       content: Buffer.from(message.payload),
@@ -215,7 +215,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
         correlationId: message.correlationId ?? undefined,
         timestamp: Math.floor(message.occurredAt.getTime() / 1000),
       },
-    });
+    };
   }
 
   private describeFailure(outcome: PromiseSettledResult<MandatoryOutcome>): PublishFailure {
