@@ -22,6 +22,7 @@ const PINO_LEVELS: Record<LogLevel, pino.Level> = {
  */
 export class PinoLogger implements LoggerService {
   private readonly pino: Pino;
+  private readonly children = new Map<string, Pino>();
 
   constructor(level: LogLevel, service: string, destination?: pino.DestinationStream) {
     this.pino = pino(
@@ -64,16 +65,23 @@ export class PinoLogger implements LoggerService {
   /** Nest passes (message, ...params, context); an Error's stack, when given, comes before the context. */
   private write(level: pino.Level, message: unknown, rest: unknown[]): void {
     if (!this.pino.isLevelEnabled(level)) return;
-    const context = rest.length > 0 && typeof rest[rest.length - 1] === 'string' ? rest.pop() : undefined;
+    const context = rest.length > 0 && typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
     const stack = rest.find((param) => typeof param === 'string');
-    const fields: Record<string, unknown> = { context };
-    if (typeof stack === 'string') fields.stack = stack;
+    const logger = context === undefined ? this.pino : this.forContext(context);
+    const extra = typeof stack === 'string' ? { stack } : undefined;
     if (message instanceof Error) {
-      this.pino[level]({ ...fields, error: message.message, stack: message.stack }, message.message);
+      logger[level]({ ...extra, error: message.message, stack: message.stack }, message.message);
     } else if (typeof message === 'object' && message !== null) {
-      this.pino[level]({ ...fields, ...message });
+      logger[level](extra ? { ...extra, ...message } : message);
     } else {
-      this.pino[level](fields, String(message));
+      logger[level](extra ?? {}, String(message));
     }
+  }
+
+  /** A child per Nest context: pino serializes its `context` once, not on every line. */
+  private forContext(context: string): Pino {
+    let child = this.children.get(context);
+    if (!child) this.children.set(context, (child = this.pino.child({ context })));
+    return child;
   }
 }
