@@ -10,6 +10,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { declareTopology, topologyOf } from '../../order-service/src/outbound/amqp/amqp-topology.js';
 import { benchOrder, publishOrder } from './bench-orders.js';
+import { type CpuSnapshot, cpuPerOrder, cpuSnapshot, describeCpu } from './cpu-accounting.js';
 import { latencySummary } from './statistics.js';
 
 /*
@@ -56,12 +57,6 @@ async function query<T>(databaseUrl: string, sql: string, parameters: unknown[] 
   } finally {
     await client.end();
   }
-}
-
-/** CPU time (user + system) a process has used so far, in ms (Linux /proc, 100 ticks a second). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /**
@@ -135,7 +130,13 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function reference(mode: 'batch' | 'naive', orders: number): Promise<number> {
+interface ReferenceRun {
+  readonly perSecond: number;
+  /** Where the machine's CPU went per order while the reference drained its backlog. */
+  readonly cpuPerOrder: CpuSnapshot;
+}
+
+async function reference(mode: 'batch' | 'naive', orders: number): Promise<ReferenceRun> {
   settle();
   progress(`reference pipeline (${mode}), ${orders} orders…`);
   const child = spawn(process.execPath, [root('../shared/bench/reference-pipeline.js'), 'run', mode, String(orders)], {
@@ -144,9 +145,13 @@ async function reference(mode: 'batch' | 'naive', orders: number): Promise<numbe
   });
   // Listening for the exit before reading the output: the pipeline may exit right after printing.
   const exited = once(child, 'exit');
+  // It prints "filled" once its backlog is published; its drain (the figure it reports) follows.
+  await waitForOutput(child, /filled \d+/, 600_000);
+  const before = cpuSnapshot(child.pid);
   const [, perSecond] = await waitForOutput(child, /"perSec":(\d+)/, 600_000);
+  const after = cpuSnapshot(child.pid);
   await exited;
-  return Number(perSecond);
+  return { perSecond: Number(perSecond), cpuPerOrder: cpuPerOrder(before, after, orders) };
 }
 
 async function restLoad(url: string, ids: string[], headers: Record<string, string>) {
@@ -229,7 +234,7 @@ async function main(): Promise<void> {
     // (database creation, migrations, Nest's boot) is reported apart.
     const attached = await consumerAttached(channel, names.INBOUND_QUEUE, service);
     const startupSeconds = (attached - started) / 1000;
-    const cpuAtAttach = cpuMs(service.pid ?? 0);
+    const cpuAtAttach = cpuSnapshot(service.pid);
     let connectionsUsed = 0;
     for (;;) {
       await sleep(200);
@@ -254,8 +259,8 @@ async function main(): Promise<void> {
     const drainSeconds = (Date.now() - attached) / 1000;
     const drainPerSecond = Math.round(unique / drainSeconds);
     const drainPeakRssMb = peakRssMb(service.pid ?? 0);
-    // Noise-proof where throughput is not: what one order costs the service's own core.
-    const cpuMsPerOrder = (cpuMs(service.pid ?? 0) - cpuAtAttach) / unique;
+    // Steadier than throughput on a shared machine: what one order costs each process, and in all.
+    const drainCpu = cpuPerOrder(cpuAtAttach, cpuSnapshot(service.pid), unique);
     say(
       `drain: ${unique} orders in ${drainSeconds.toFixed(1)} s (${drainPerSecond}/s) after a ${startupSeconds.toFixed(1)} s start-up, peak RSS ${drainPeakRssMb} MB, ${connectionsUsed} database connections`,
     );
@@ -322,8 +327,10 @@ async function main(): Promise<void> {
     await stop(service);
 
     // d. The yardstick, in the same run.
-    const referenceBatch = await reference('batch', unique);
-    const referenceNaive = await reference('naive', unique);
+    const batchRun = await reference('batch', unique);
+    const naiveRun = await reference('naive', unique);
+    const referenceBatch = batchRun.perSecond;
+    const referenceNaive = naiveRun.perSecond;
     say(`reference: batch ${referenceBatch}/s, naive ${referenceNaive}/s`);
 
     const results = {
@@ -335,11 +342,16 @@ async function main(): Promise<void> {
         seconds: drainSeconds,
         perSecond: drainPerSecond,
         startupSeconds,
-        cpuMsPerOrder,
+        cpuMsPerOrder: drainCpu,
         peakRssMb: drainPeakRssMb,
         databaseConnections: connectionsUsed,
       },
-      reference: { batchPerSecond: referenceBatch, naivePerSecond: referenceNaive },
+      reference: {
+        batchPerSecond: referenceBatch,
+        naivePerSecond: referenceNaive,
+        batchCpuMsPerOrder: batchRun.cpuPerOrder,
+        naiveCpuMsPerOrder: naiveRun.cpuPerOrder,
+      },
       steady,
       rest: { service: rest, bare: bareRest, servicePeakRssMb },
       ratios: {
@@ -363,8 +375,9 @@ async function main(): Promise<void> {
         'drain (service)',
         `${drainPerSecond} orders/s (${unique} orders, ${drainSeconds.toFixed(1)} s, after ${startupSeconds.toFixed(1)} s of start-up)`,
       ],
-      ['service CPU per order (drain)', `${cpuMsPerOrder.toFixed(3)} ms`],
+      ['CPU per order (drain)', describeCpu(drainCpu, 'service')],
       ['reference batch', `${referenceBatch} orders/s`],
+      ['CPU per order (reference batch)', describeCpu(batchRun.cpuPerOrder, 'pipeline')],
       ['reference naive', `${referenceNaive} orders/s`],
       ['drain / reference batch', results.ratios.drainToReferenceBatch.toFixed(2)],
       ['drain / reference naive', results.ratios.drainToReferenceNaive.toFixed(2)],
