@@ -1,6 +1,7 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { pino, type Logger as Pino } from 'pino';
 import { LogContext } from './log-context.js';
+import { TurnBufferedOutput } from './turn-buffered-output.js';
 
 const PINO_LEVELS: Record<LogLevel, pino.Level> = {
   fatal: 'fatal',
@@ -14,11 +15,7 @@ const PINO_LEVELS: Record<LogLevel, pino.Level> = {
 /**
  * Nest's logger interface over pino: one JSON object per line on stdout, with the Nest context, the
  * message's correlation id (from LogContext) and any fields passed as an object message.
- *
- * Lines go out asynchronously: a synchronous write per line costs a system call per order and
- * blocks the event loop whenever the pipe to the container runtime is full; lines written while
- * one write is in flight go out together with the next. pino flushes what is left when the
- * process exits.
+ * Lines go out once per turn of the event loop (TurnBufferedOutput), not one system call each.
  */
 export class PinoLogger implements LoggerService {
   private readonly pino: Pino;
@@ -34,7 +31,7 @@ export class PinoLogger implements LoggerService {
         formatters: { level: (label) => ({ level: label }) },
         mixin: () => ({ ...LogContext.current() }),
       },
-      destination ?? pino.destination({ dest: 1, sync: false }),
+      destination ?? new TurnBufferedOutput(pino.destination({ dest: 1, sync: true })),
     );
   }
 
