@@ -107,21 +107,24 @@ export class PendingAdmissions implements DeferredWrites {
   }
 }
 
-/** A row of `orders` as json_to_recordset reads it: keys named as the columns. */
+/**
+ * A row of `orders` as json_to_recordset reads it: keys named as the columns, instants as ISO text
+ * (a Date makes JSON.stringify call its toJSON and leave its fast path: twice the time per row).
+ */
 function orderRow(snapshot: OrderSnapshot) {
   return {
     id: snapshot.id,
     external_id: snapshot.externalId,
     customer_id: snapshot.customerId,
     currency: snapshot.currency,
-    placed_at: snapshot.placedAt,
+    placed_at: snapshot.placedAt?.toISOString() ?? null,
     status: snapshot.status,
     total: snapshot.total,
     item_count: snapshot.lines.length,
     fingerprint: snapshot.fingerprint,
     correlation_id: snapshot.correlationId,
-    received_at: snapshot.receivedAt,
-    calculated_at: snapshot.calculatedAt,
+    received_at: snapshot.receivedAt.toISOString(),
+    calculated_at: snapshot.calculatedAt?.toISOString() ?? null,
     version: snapshot.version,
   };
 }

@@ -37,7 +37,7 @@ export class PendingOutbox implements DeferredWrites {
         event_type: event.eventType,
         aggregate_id: event.orderId,
         correlation_id: event.correlationId,
-        occurred_at: event.occurredAt,
+        occurred_at: event.occurredAt.toISOString(),
       });
       return `${fields.slice(0, -1)},"payload":${payloads[index]}}`;
     });

@@ -5,8 +5,7 @@ import type { DeferredStatement, DeferredWrites } from './deferred-statement.js'
 const UPDATE_ORDERS = `
   UPDATE orders AS o
   SET status = u.status, total = u.total, calculated_at = u.calculated_at, updated_at = now(), version = o.version + 1
-  FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::timestamptz[], $5::int[])
-    AS u(id, status, total, calculated_at, version)
+  FROM json_to_recordset($1::json) AS u(id uuid, status text, total numeric, calculated_at timestamptz, version int)
   WHERE o.id = u.id AND o.version = u.version
   RETURNING o.id`;
 
@@ -24,12 +23,17 @@ export class PendingSaves implements DeferredWrites {
     this.orders.clear();
     return {
       sql: UPDATE_ORDERS,
+      // One JSON parameter, instants as ISO text, like the admission insert's.
       parameters: [
-        snapshots.map((s) => s.id),
-        snapshots.map((s) => s.status),
-        snapshots.map((s) => s.total),
-        snapshots.map((s) => s.calculatedAt),
-        snapshots.map((s) => s.version),
+        JSON.stringify(
+          snapshots.map((snapshot) => ({
+            id: snapshot.id,
+            status: snapshot.status,
+            total: snapshot.total,
+            calculated_at: snapshot.calculatedAt?.toISOString() ?? null,
+            version: snapshot.version,
+          })),
+        ),
       ],
       returned: (updated) => {
         const moved = new Set(updated.map((row) => row.id));
