@@ -6,6 +6,7 @@ import { backoffDelay } from '../../resilience/backoff.js';
 import { AmqpPublisher, type MandatoryMessage, type MandatoryOutcome } from '../amqp/amqp-publisher.js';
 import { driverPool } from '../postgres/data-source.js';
 import { type CommittedOutboxMessage, OutboxSignal } from './outbox.signal.js';
+import { PublishedMarks } from './published-marks.js';
 
 export class OutboxRelaySettings {
   constructor(
@@ -63,6 +64,8 @@ const PURGE_PUBLISHED = `
   DELETE FROM outbox WHERE id IN (
     SELECT id FROM outbox WHERE published_at < now() - make_interval(hours => $1) LIMIT 10000)`;
 const PURGE_INTERVAL_MS = 60_000;
+/** How long the marks of hand-over rounds wait for others to share their statement (see PublishedMarks). */
+const MARK_WINDOW_MS = 100;
 
 /*
  * A lost mark only republishes a confirmed message under the same message_id, which the contract
@@ -80,7 +83,8 @@ function markPublishedWithoutFlush(ids: readonly string[]): string {
  * Publishes committed OrderCalculated messages to product B's exchange on a confirm channel with
  * `mandatory`, and marks published only the rows the broker confirmed and routed. Two paths:
  * - right after a commit in this process, the rows it handed over (OutboxSignal), without reading
- *   them back: the normal path, one statement per round;
+ *   them back: the normal path, whose marks share a statement with those of the rounds confirmed
+ *   in the same 100 ms (PublishedMarks);
  * - a sweep every poll interval of the rows older than `sweepAfterMs`: those of a process that died,
  *   of a publish that failed, of a mark that was lost. It claims them with SKIP LOCKED.
  * A crash between confirm and mark republishes the same bytes with the same message_id, which
@@ -92,6 +96,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
   private readonly stopping = new AbortController();
   private sweeping: Promise<void> = Promise.resolve();
   private readonly rounds = new Set<Promise<void>>();
+  private readonly marks: PublishedMarks;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -99,7 +104,22 @@ export class OutboxRelay implements OnApplicationBootstrap {
     private readonly signal: OutboxSignal,
     private readonly settings: OutboxRelaySettings,
     private readonly metrics: OrderServiceMetrics,
-  ) {}
+  ) {
+    this.marks = new PublishedMarks(
+      (ids) =>
+        driverPool(this.dataSource)
+          .query(markPublishedWithoutFlush(ids))
+          .then(() => undefined),
+      MARK_WINDOW_MS,
+      settings.batchSize,
+      (ids, error) =>
+        this.logger.warn({
+          message: 'Published OrderCalculated messages not marked; the sweep will publish them again',
+          count: ids.length,
+          error: describe(error),
+        }),
+    );
+  }
 
   onApplicationBootstrap(): void {
     this.signal.listen((messages) => this.publishCommitted(messages));
@@ -114,6 +134,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
     this.stopping.abort();
     await this.sweeping;
     await Promise.allSettled(this.rounds);
+    await this.marks.flush();
     this.signal.listen(null);
     try {
       for (let round = await this.relayBatch(); round.claimed === this.settings.batchSize && round.failed === 0;) {
@@ -146,7 +167,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
   private publishCommitted(messages: readonly CommittedOutboxMessage[]): void {
     const round = this.publishAndMark(messages).catch((error: unknown) =>
       this.logger.warn({
-        message: 'Committed OrderCalculated messages not marked; the sweep will publish them again',
+        message: 'Committed OrderCalculated messages not published or not marked; the sweep will publish them again',
         error: describe(error),
       }),
     );
@@ -156,9 +177,10 @@ export class OutboxRelay implements OnApplicationBootstrap {
 
   private async publishAndMark(messages: readonly CommittedOutboxMessage[]): Promise<void> {
     const round = await this.publishAll(messages);
-    const pool = driverPool(this.dataSource);
-    if (round.routed.length > 0) await pool.query(markPublishedWithoutFlush(round.routed.map(({ id }) => id)));
-    if (round.failure) await pool.query(MARK_FAILED, [round.failed.map(({ id }) => id), round.failure.error]);
+    this.marks.add(round.routed.map(({ id }) => id));
+    if (round.failure) {
+      await driverPool(this.dataSource).query(MARK_FAILED, [round.failed.map(({ id }) => id), round.failure.error]);
+    }
     this.record(round);
   }
 
