@@ -4,7 +4,6 @@ import { DependencyUnavailableError, type Order, UnitOfWork } from '@app/orderin
 import { DataSource, type EntityManager } from 'typeorm';
 import { type DeferredWrites, runCombined } from './batch/deferred-statement.js';
 import { driverPool } from './data-source.js';
-import { preparedQuery } from './prepared-query.js';
 import { isTransientPostgresError } from './postgres-errors.js';
 
 /** One Postgres transaction: what its work has loaded, deferred and scheduled for after the commit. */
@@ -26,7 +25,7 @@ class Transaction {
     const deferred = [...this.deferred.values()];
     for (const writes of deferred) await writes.settle?.();
     const statements = deferred.flatMap((writes) => writes.statement() ?? []);
-    await runCombined((sql, parameters) => preparedQuery(this.manager, sql, parameters), statements);
+    await runCombined((sql, parameters) => this.manager.query(sql, parameters), statements);
   }
 }
 

@@ -1,7 +1,6 @@
 import type { Order, OrderAdmission, OrderSnapshot } from '@app/ordering';
 import type { EntityManager } from 'typeorm';
 import type { DeferredWrites } from './deferred-statement.js';
-import { preparedQuery } from '../prepared-query.js';
 
 /*
  * Every order of the batch and all their lines go in with one statement: the lines' insert joins the
@@ -84,7 +83,7 @@ export class PendingAdmissions implements DeferredWrites {
 
   private async insert(orders: Order[]): Promise<OrderAdmission[]> {
     const snapshots = orders.map((order) => order.toSnapshot());
-    const inserted = await preparedQuery<{ id: string }>(this.manager, INSERT_ORDERS_WITH_LINES, [
+    const inserted: { id: string }[] = await this.manager.query(INSERT_ORDERS_WITH_LINES, [
       JSON.stringify(snapshots.map(orderRow)),
       JSON.stringify(snapshots.flatMap(lineRows)),
     ]);
@@ -101,7 +100,7 @@ export class PendingAdmissions implements DeferredWrites {
   /** The conflicting rows are visible by now: ON CONFLICT waited for their transactions to end. */
   private async existing(orders: Order[]): Promise<Map<string, { id: string; fingerprint: string }>> {
     if (orders.length === 0) return new Map();
-    const rows = await preparedQuery<{ id: string; external_id: string; fingerprint: string }>(this.manager, EXISTING, [
+    const rows: { id: string; external_id: string; fingerprint: string }[] = await this.manager.query(EXISTING, [
       orders.map((order) => order.externalId),
     ]);
     return new Map(rows.map((row) => [row.external_id, { id: row.id, fingerprint: row.fingerprint }]));
