@@ -42,7 +42,7 @@ export class AmqpPublisher implements OnApplicationShutdown {
       confirm: true,
       publishTimeout: PUBLISH_TIMEOUT_MS,
       // The broker sends basic.return before the basic.ack of the same message, so the id is
-      // recorded here before publishMandatory's confirmation resolves.
+      // recorded here before the message's confirm reaches publishAllMandatory.
       setup: (channel: ConfirmChannel) => {
         channel.on('return', (message: ConsumeMessage) => this.returned.add(String(message.properties.messageId)));
         channel.once('close', () => {
