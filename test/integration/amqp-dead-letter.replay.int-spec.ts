@@ -1,6 +1,6 @@
 import amqp, { type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Rejection } from '../../apps/order-service/src/inbound/amqp/rejection.js';
+import type { Rejection } from '../../apps/order-service/src/messaging/rejection.js';
 import { AmqpDeadLetterPublisher } from '../../apps/order-service/src/outbound/amqp/amqp-dead-letter.publisher.js';
 import {
   AmqpDeadLetterReplay,

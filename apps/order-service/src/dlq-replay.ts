@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadEnvironment } from './config/environment.js';
-import { REJECTION_REASONS } from './inbound/amqp/rejection.js';
+import { REJECTION_REASONS } from './messaging/rejection.js';
 import {
   AmqpDeadLetterReplay,
   type DeadLetter,

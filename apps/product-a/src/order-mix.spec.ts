@@ -1,7 +1,7 @@
 import { DomainError, PlacedOrder } from '@app/ordering';
 import { describe, expect, it } from 'vitest';
 import { DecimalTotals } from '@app/examples';
-import { decodeOrderMessage, InvalidJsonError } from '../../order-service/src/inbound/amqp/order-message.decoder.js';
+import { decodeOrderMessage, InvalidJsonError } from '../../order-service/src/messaging/order-message.decoder.js';
 import { type MixSettings, type OutgoingMessage, OrderMix } from './order-mix.js';
 
 const settings: MixSettings = {

@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { REJECTION_REASONS } from '../inbound/amqp/rejection.js';
+import { REJECTION_REASONS } from '../messaging/rejection.js';
 
 /** What the outbox holds that is not yet published, read when Prometheus scrapes. */
 export interface OutboxBacklog {

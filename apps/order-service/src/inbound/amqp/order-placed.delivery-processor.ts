@@ -6,9 +6,9 @@ import { LogContext } from '../../observability/log-context.js';
 import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
 import { backoffDelay } from '../../resilience/backoff.js';
 import type { InboundDelivery } from './inbound-delivery.js';
-import { decodeOrderMessage, UndecodableMessageError } from './order-message.decoder.js';
+import { decodeOrderMessage, UndecodableMessageError } from '../../messaging/order-message.decoder.js';
 import { OrderIntakeBatcher } from './order-intake.batcher.js';
-import { type Rejection, rejectionFor } from './rejection.js';
+import { type Rejection, rejectionFor } from '../../messaging/rejection.js';
 
 export class InboundProcessingSettings {
   constructor(

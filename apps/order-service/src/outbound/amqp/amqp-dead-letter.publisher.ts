@@ -1,5 +1,5 @@
 import type { ConsumeMessage, MessageProperties, Options } from 'amqplib';
-import type { Rejection } from '../../inbound/amqp/rejection.js';
+import type { Rejection } from '../../messaging/rejection.js';
 import { AmqpPublisher } from './amqp-publisher.js';
 
 export const REJECTION_REASON_HEADER = 'x-rejection-reason';

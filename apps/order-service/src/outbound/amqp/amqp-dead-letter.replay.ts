@@ -1,5 +1,5 @@
 import amqp, { type ConfirmChannel, type GetMessage, type Options } from 'amqplib';
-import { decodeOrderMessage } from '../../inbound/amqp/order-message.decoder.js';
+import { decodeOrderMessage } from '../../messaging/order-message.decoder.js';
 import {
   carriedProperties,
   DEAD_LETTER_HEADERS,

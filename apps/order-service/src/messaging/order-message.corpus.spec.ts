@@ -2,8 +2,8 @@ import { Order, PlacedOrder } from '@app/ordering';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { corpusMessage, namesField } from '../../../../../test/fixtures/order-message.corpus.js';
-import { Environment } from '../../config/environment.js';
+import { corpusMessage, namesField } from '../../../../test/fixtures/order-message.corpus.js';
+import { Environment } from '../config/environment.js';
 import { decodeOrderMessage, UndecodableMessageError } from './order-message.decoder.js';
 import { type Rejection, rejectionFor } from './rejection.js';
 
