@@ -10,7 +10,7 @@ import {
 } from '@app/ordering';
 import type { CommandBus } from '@nestjs/cqrs';
 import { OutboxSignal } from '../../apps/order-service/src/outbound/outbox/outbox.signal.js';
-import { TypeOrmOrderEventsOutbox } from '../../apps/order-service/src/outbound/postgres/typeorm-order-events.outbox.js';
+import { TypeOrmOrderEventsOutbox } from '../../apps/order-service/src/outbound/outbox/postgres/typeorm-order-events.outbox.js';
 import { TypeOrmOrderViewStore } from '../../apps/order-service/src/outbound/postgres/typeorm-order-view.store.js';
 import { TypeOrmOrderRepository } from '../../apps/order-service/src/outbound/postgres/typeorm-order.repository.js';
 import type { TypeOrmUnitOfWork } from '../../apps/order-service/src/outbound/postgres/typeorm-unit-of-work.js';

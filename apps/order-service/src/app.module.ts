@@ -30,11 +30,11 @@ import { MetricsHttpController } from './observability/metrics.http-controller.j
 import { OrderServiceMetrics } from './observability/order-service.metrics.js';
 import { AmqpDeadLetterPublisher } from './outbound/amqp/amqp-dead-letter.publisher.js';
 import { AmqpPublisher } from './outbound/amqp/amqp-publisher.js';
-import { readOutboxBacklog } from './outbound/outbox/outbox-backlog.js';
+import { readOutboxBacklog } from './outbound/outbox/postgres/outbox-backlog.js';
 import { OutboxRelay, OutboxRelaySettings } from './outbound/outbox/outbox.relay.js';
 import { OutboxSignal } from './outbound/outbox/outbox.signal.js';
 import { DatabaseLifecycle } from './outbound/postgres/database-lifecycle.js';
-import { TypeOrmOrderEventsOutbox } from './outbound/postgres/typeorm-order-events.outbox.js';
+import { TypeOrmOrderEventsOutbox } from './outbound/outbox/postgres/typeorm-order-events.outbox.js';
 import { TypeOrmOrderViewStore } from './outbound/postgres/typeorm-order-view.store.js';
 import { TypeOrmOrderRepository } from './outbound/postgres/typeorm-order.repository.js';
 import { TypeOrmUnitOfWork } from './outbound/postgres/typeorm-unit-of-work.js';

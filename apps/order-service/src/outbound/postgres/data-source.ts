@@ -4,7 +4,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { migrations } from './migrations/index.js';
 import { OrderLineOrmEntity } from './order-line.orm-entity.js';
 import { OrderOrmEntity } from './order.orm-entity.js';
-import { OutboxMessageOrmEntity } from './outbox-message.orm-entity.js';
+import { OutboxMessageOrmEntity } from '../outbox/postgres/outbox-message.orm-entity.js';
 
 export const entities = [OrderOrmEntity, OrderLineOrmEntity, OutboxMessageOrmEntity];
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type OrderCalculated, OrderEventsOutbox } from '@app/ordering';
-import { OutboxSignal } from '../outbox/outbox.signal.js';
-import { PendingOutbox } from './batch/pending-outbox.js';
-import { TypeOrmUnitOfWork } from './typeorm-unit-of-work.js';
+import { OutboxSignal } from '../outbox.signal.js';
+import { PendingOutbox } from './pending-outbox.js';
+import { TypeOrmUnitOfWork } from '../../postgres/typeorm-unit-of-work.js';
 
 @Injectable()
 export class TypeOrmOrderEventsOutbox extends OrderEventsOutbox {

@@ -1,7 +1,7 @@
 import type { OrderCalculated } from '@app/ordering';
-import { toOrderCalculatedMessage } from '../../outbox/order-calculated.message.js';
-import type { CommittedOutboxMessage, OutboxSignal } from '../../outbox/outbox.signal.js';
-import type { DeferredStatement, DeferredWrites } from './deferred-statement.js';
+import { toOrderCalculatedMessage } from '../order-calculated.message.js';
+import type { CommittedOutboxMessage, OutboxSignal } from '../outbox.signal.js';
+import type { DeferredStatement, DeferredWrites } from '../../postgres/batch/deferred-statement.js';
 
 /** The contract's message is rendered now and stored as text, so every republish is byte-identical. */
 const INSERT_OUTBOX = `

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { OutboxBacklog } from '../../observability/order-service.metrics.js';
+import type { OutboxBacklog } from '../../../observability/order-service.metrics.js';
 
 /** Served by the partial index of pending rows, so a scrape stays cheap while published rows pile up. */
 const BACKLOG = `
