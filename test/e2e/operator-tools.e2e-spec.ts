@@ -42,7 +42,7 @@ describe('the operator tools, npm run dlq:replay and npm run verify:consistency,
     await broker.publish(poison, { messageId: 'poison' });
     await deadLetterCount(2);
 
-    const dryRun = await runBuiltCommand('dlq-replay', ['--dry-run'], environment);
+    const dryRun = await runBuiltCommand('cli/dlq-replay', ['--dry-run'], environment);
     expect(dryRun.code).toBe(0);
     expect(dryRun.stdout.split('\n')).toEqual([
       expect.stringMatching(
@@ -57,7 +57,7 @@ describe('the operator tools, npm run dlq:replay and npm run verify:consistency,
     expect(await broker.messageCount(broker.names.DEAD_LETTER_QUEUE)).toBe(2);
 
     await database.curePoisonedOrders();
-    const replay = await runBuiltCommand('dlq-replay', ['--reason', 'processing-failed'], environment);
+    const replay = await runBuiltCommand('cli/dlq-replay', ['--reason', 'processing-failed'], environment);
     expect(replay.code).toBe(0);
     expect(replay.stdout).toContain(`replayed\tpoison\tprocessing-failed\t${poison.externalId}\t`);
     expect(replay.stdout).toContain(
@@ -69,20 +69,20 @@ describe('the operator tools, npm run dlq:replay and npm run verify:consistency,
 
   it('refuses an unknown reason or a bad limit with its usage', async () => {
     for (const args of [['--reason', 'lost'], ['--limit', 'all'], ['--everything']]) {
-      const refused = await runBuiltCommand('dlq-replay', args, environment);
+      const refused = await runBuiltCommand('cli/dlq-replay', args, environment);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain('Usage: npm run dlq:replay');
     }
   });
 
   it('finds the stores in agreement, then prints the difference an edit of the read table made and exits 1', async () => {
-    const consistent = await runBuiltCommand('verify-consistency', [], environment);
+    const consistent = await runBuiltCommand('cli/verify-consistency', [], environment);
     expect(consistent.code).toBe(0);
     expect(consistent.stdout).toBe('Checked 1 orders: the write model, the read table and the outbox agree.\n');
 
     const orderId = await calculatedId(poison.externalId);
     await database.query(`UPDATE order_views SET status = 'RECEIVED' WHERE order_id = $1`, [orderId]);
-    const inconsistent = await runBuiltCommand('verify-consistency', [], environment);
+    const inconsistent = await runBuiltCommand('cli/verify-consistency', [], environment);
 
     expect(inconsistent.code).toBe(1);
     expect(inconsistent.stdout).toBe(

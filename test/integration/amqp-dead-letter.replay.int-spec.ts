@@ -7,7 +7,7 @@ import {
   type DeadLetter,
   type ReplayOutcome,
   type ReplayRequest,
-} from '../../apps/order-service/src/outbound/amqp/amqp-dead-letter.replay.js';
+} from '../../apps/order-service/src/cli/amqp-dead-letter.replay.js';
 import { AmqpPublisher } from '../../apps/order-service/src/outbound/amqp/amqp-publisher.js';
 import { declareTopology, topologyOf } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
 import { anOrderMessage } from '../fixtures/order.mother.js';

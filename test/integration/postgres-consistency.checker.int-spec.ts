@@ -1,6 +1,6 @@
 import type { ReceiveOrderResult } from '@app/ordering';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresConsistencyChecker } from '../../apps/order-service/src/outbound/postgres/postgres-consistency.checker.js';
+import { PostgresConsistencyChecker } from '../../apps/order-service/src/cli/postgres-consistency.checker.js';
 import { TypeOrmUnitOfWork } from '../../apps/order-service/src/outbound/postgres/typeorm-unit-of-work.js';
 import { anItem, anOrderMessage, type OrderMessage } from '../fixtures/order.mother.js';
 import { intakeOn } from '../support/order-intake.js';

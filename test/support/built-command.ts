@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The path of one of the built entry points (`main`, `dlq-replay`, `verify-consistency`, …). */
+/** The path of one of the built entry points (`main`, `cli/dlq-replay`, `cli/verify-consistency`, …). */
 export function builtEntry(name: string): string {
   const path = fileURLToPath(new URL(`../../dist/apps/order-service/src/${name}.js`, import.meta.url));
   if (!existsSync(path)) throw new Error(`${path} is missing: run "npm run build" first`);

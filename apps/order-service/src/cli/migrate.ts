@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { prepareDatabase } from './bootstrap.js';
-import { loadEnvironment } from './config/environment.js';
+import { prepareDatabase } from '../bootstrap.js';
+import { loadEnvironment } from '../config/environment.js';
 
 /** `npm run migrate`: create the database if needed and apply pending migrations, then exit. */
 async function migrate(): Promise<void> {

@@ -1,11 +1,11 @@
 import amqp, { type ConfirmChannel, type GetMessage, type Options } from 'amqplib';
-import { decodeOrderMessage } from '../../messaging/order-message.decoder.js';
+import { decodeOrderMessage } from '../messaging/order-message.decoder.js';
 import {
   carriedProperties,
   DEAD_LETTER_HEADERS,
   REJECTION_DETAIL_HEADER,
   REJECTION_REASON_HEADER,
-} from './amqp-dead-letter.publisher.js';
+} from '../outbound/amqp/amqp-dead-letter.publisher.js';
 
 /** How often a message went back from the DLQ to the inbound exchange: repeats show a fix that did not hold. */
 export const REPLAY_COUNT_HEADER = 'x-replay-count';

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { RebuildOrderViewsCommand, RebuildOrderViewsCommandHandler } from '@app/ordering';
-import { prepareDatabase } from './bootstrap.js';
-import { loadEnvironment } from './config/environment.js';
-import { PinoLogger } from './observability/pino.logger.js';
-import { TypeOrmOrderViewStore } from './outbound/postgres/typeorm-order-view.store.js';
-import { TypeOrmOrderRepository } from './outbound/postgres/typeorm-order.repository.js';
-import { TypeOrmUnitOfWork } from './outbound/postgres/typeorm-unit-of-work.js';
+import { prepareDatabase } from '../bootstrap.js';
+import { loadEnvironment } from '../config/environment.js';
+import { PinoLogger } from '../observability/pino.logger.js';
+import { TypeOrmOrderViewStore } from '../outbound/postgres/typeorm-order-view.store.js';
+import { TypeOrmOrderRepository } from '../outbound/postgres/typeorm-order.repository.js';
+import { TypeOrmUnitOfWork } from '../outbound/postgres/typeorm-unit-of-work.js';
 
 /**
  * `npm run rebuild:read-model`: rewrites the read table from the write model (after a change to the

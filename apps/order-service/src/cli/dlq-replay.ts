@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { loadEnvironment } from './config/environment.js';
-import { REJECTION_REASONS } from './messaging/rejection.js';
+import { loadEnvironment } from '../config/environment.js';
+import { REJECTION_REASONS } from '../messaging/rejection.js';
 import {
   AmqpDeadLetterReplay,
   type DeadLetter,
   type ReplayOutcome,
   type ReplayRequest,
-} from './outbound/amqp/amqp-dead-letter.replay.js';
+} from './amqp-dead-letter.replay.js';
 
 const DONE = 0;
 const STOPPED = 1;

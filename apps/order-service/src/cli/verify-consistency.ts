@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { loadEnvironment } from './config/environment.js';
-import { PostgresConsistencyChecker } from './outbound/postgres/postgres-consistency.checker.js';
-import { createDataSource } from './outbound/postgres/data-source.js';
+import { loadEnvironment } from '../config/environment.js';
+import { PostgresConsistencyChecker } from './postgres-consistency.checker.js';
+import { createDataSource } from '../outbound/postgres/data-source.js';
 
 const CONSISTENT = 0;
 const DIFFERENCES_FOUND = 1;
