@@ -1,4 +1,4 @@
-import { sameTotals, textTable } from '@app/examples';
+import { sameTotals, textTable } from '@app/simulators';
 import type { SentSummary } from '../../product-a/src/sent-summary.js';
 import type { WalkResult } from '../../product-b/src/cursor-walk.js';
 import type { ReceivedSummary } from '../../product-b/src/order-calculated.consumer.js';

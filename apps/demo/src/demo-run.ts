@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import pg from 'pg';
-import { OrderApiClient, ProgressLine } from '@app/examples';
+import { OrderApiClient, ProgressLine } from '@app/simulators';
 import type { SentSummary } from '../../product-a/src/sent-summary.js';
 import type { WalkResult } from '../../product-b/src/cursor-walk.js';
 import type { ReceivedSummary } from '../../product-b/src/order-calculated.consumer.js';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { integerOption, runCli } from '@app/examples';
+import { integerOption, runCli } from '@app/simulators';
 import { DemoRun } from './demo-run.js';
 
 const USAGE = `

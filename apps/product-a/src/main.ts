@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { integerOption, ProgressLine, progressBar, runCli, shareOption, timestampOption } from '@app/examples';
+import { integerOption, ProgressLine, progressBar, runCli, shareOption, timestampOption } from '@app/simulators';
 import { ConfirmedPublisher } from './confirmed-publisher.js';
 import { type MessageKind, type MixSettings, OrderMix } from './order-mix.js';
 import { renderSentSummary, sentSummary } from './sent-summary.js';

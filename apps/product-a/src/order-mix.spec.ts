@@ -1,6 +1,6 @@
 import { DomainError, PlacedOrder } from '@app/ordering';
 import { describe, expect, it } from 'vitest';
-import { DecimalTotals } from '@app/examples';
+import { DecimalTotals } from '@app/simulators';
 import { decodeOrderMessage, InvalidJsonError } from '../../order-service/src/messaging/order-message.decoder.js';
 import { type MixSettings, type OutgoingMessage, OrderMix } from './order-mix.js';
 

@@ -1,4 +1,4 @@
-import { DecimalTotals, formatMinorUnits } from '@app/examples';
+import { DecimalTotals, formatMinorUnits } from '@app/simulators';
 import { SeededRandom } from './seeded-random.js';
 
 /** What product A means each message to be, and so what the service should do with it. */

@@ -1,4 +1,4 @@
-import { textTable } from '@app/examples';
+import { textTable } from '@app/simulators';
 import type { PublishCounts } from './confirmed-publisher.js';
 import type { MessageKind, MixSettings } from './order-mix.js';
 

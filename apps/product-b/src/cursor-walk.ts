@@ -1,4 +1,4 @@
-import { DecimalTotals, type OrderApiClient, type OrderStats, sameTotals } from '@app/examples';
+import { DecimalTotals, type OrderApiClient, type OrderStats, sameTotals } from '@app/simulators';
 
 export interface WalkSettings {
   readonly receivedFrom: Date;

@@ -7,7 +7,7 @@ import {
   textTable,
   timestampOption,
   UsageError,
-} from '@app/examples';
+} from '@app/simulators';
 import { walkOrders } from './cursor-walk.js';
 import { OrderCalculatedConsumer, type ReceivedSummary } from './order-calculated.consumer.js';
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
-import { DecimalTotals, type OrderApiClient, type OrderCalculatedMessage, TransientApiError } from '@app/examples';
+import { DecimalTotals, type OrderApiClient, type OrderCalculatedMessage, TransientApiError } from '@app/simulators';
 import { differences } from './order-verification.js';
 
 export interface ConsumerSettings {

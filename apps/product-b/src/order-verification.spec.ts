@@ -1,4 +1,4 @@
-import type { OrderCalculatedMessage, OrderDocument } from '@app/examples';
+import type { OrderCalculatedMessage, OrderDocument } from '@app/simulators';
 import { describe, expect, it } from 'vitest';
 import { differences } from './order-verification.js';
 

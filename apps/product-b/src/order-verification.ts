@@ -1,4 +1,4 @@
-import { minorUnitsOf, type OrderCalculatedMessage, type OrderDocument } from '@app/examples';
+import { minorUnitsOf, type OrderCalculatedMessage, type OrderDocument } from '@app/simulators';
 
 const COMPARED_FIELDS = ['externalId', 'customerId', 'currency', 'total', 'itemCount'] as const;
 
