@@ -18,6 +18,10 @@ const infrastructure = [
 ];
 /** The application layer may use Nest's DI and CQRS decorators, nothing else of the outside. */
 const applicationForbidden = [...infrastructure, '!@nestjs/common', '!@nestjs/cqrs'];
+const throughLibraryAlias = {
+  group: ['**/libs/ordering/src/**'],
+  message: "Import the library through '@app/ordering'.",
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench-results/**'] },
@@ -69,10 +73,53 @@ export default tseslint.config(
   },
   {
     files: ['apps/**/*.ts', 'test/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [throughLibraryAlias] }] },
+  },
+  {
+    files: ['apps/order-service/src/inbound/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/libs/ordering/src/**'], message: "Import the library through '@app/ordering'." }] },
+        {
+          patterns: [
+            throughLibraryAlias,
+            { group: ['**/outbound/**'], message: 'Inbound adapters reach outbound ones through a port (messaging/).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/order-service/src/outbound/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            throughLibraryAlias,
+            {
+              group: ['**/inbound/**'],
+              message: 'Outbound adapters do not know the inbound ones; share through messaging/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/order-service/src/messaging/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            throughLibraryAlias,
+            {
+              group: ['**/inbound/**', '**/outbound/**'],
+              message: 'The shared messaging vocabulary knows no adapter.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -11,6 +11,9 @@ const boundaryErrors = async (filePath: string, code: string) => {
 // Real files of each layer, linted with a forbidden import added: proves the rule cannot rot silently.
 const DOMAIN_FILE = 'libs/ordering/src/domain/order-status.ts';
 const APPLICATION_FILE = 'libs/ordering/src/application/ports/clock.ts';
+const INBOUND_FILE = 'apps/order-service/src/inbound/amqp/inbound-delivery.ts';
+const OUTBOUND_FILE = 'apps/order-service/src/outbound/amqp/amqp-publisher.ts';
+const MESSAGING_FILE = 'apps/order-service/src/messaging/rejection.ts';
 
 describe('layer boundaries (ESLint no-restricted-imports)', () => {
   // The first type-aware lint builds the TypeScript program: seconds on a busy machine.
@@ -41,4 +44,34 @@ describe('layer boundaries (ESLint no-restricted-imports)', () => {
     const code = `import '@nestjs/common';\nimport '@nestjs/cqrs';\nexport const x = 1;\n`;
     expect(await boundaryErrors(APPLICATION_FILE, code)).toHaveLength(0);
   });
+
+  it.each([
+    ['an inbound adapter', '../../outbound/amqp/amqp-publisher.js', INBOUND_FILE],
+    ['an outbound adapter', '../../inbound/amqp/inbound-delivery.js', OUTBOUND_FILE],
+    ['the messaging module', '../inbound/amqp/inbound-delivery.js', MESSAGING_FILE],
+    ['the messaging module', '../outbound/amqp/amqp-publisher.js', MESSAGING_FILE],
+  ])('stops %s importing %s', async (_, path, file) => {
+    const errors = await boundaryErrors(file, `import '${path}';\nexport const x = 1;\n`);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('lets both adapter sides share the messaging module', async () => {
+    expect(
+      await boundaryErrors(INBOUND_FILE, `import '../../messaging/rejection.js';\nexport const x = 1;\n`),
+    ).toHaveLength(0);
+    expect(
+      await boundaryErrors(OUTBOUND_FILE, `import '../../messaging/rejection.js';\nexport const x = 1;\n`),
+    ).toHaveLength(0);
+  });
+
+  it.each([INBOUND_FILE, OUTBOUND_FILE, MESSAGING_FILE])(
+    'keeps %s importing the core through its alias',
+    async (file) => {
+      const errors = await boundaryErrors(
+        file,
+        `import '../../../../libs/ordering/src/index.js';\nexport const x = 1;\n`,
+      );
+      expect(errors).toHaveLength(1);
+    },
+  );
 });

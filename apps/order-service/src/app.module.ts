@@ -26,6 +26,7 @@ import { ApiKeyGuard } from './inbound/http/auth/api-key.guard.js';
 import { ApiKeys } from './inbound/http/auth/api-keys.js';
 import { OrdersHttpController } from './inbound/http/orders.http-controller.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
+import { DeadLetterPublisher } from './messaging/dead-letter.publisher.js';
 import { MetricsHttpController } from './observability/metrics.http-controller.js';
 import { OrderServiceMetrics } from './observability/order-service.metrics.js';
 import { AmqpDeadLetterPublisher } from './outbound/amqp/amqp-dead-letter.publisher.js';
@@ -63,7 +64,7 @@ const messagingProviders = [
     inject: [Environment],
   },
   {
-    provide: AmqpDeadLetterPublisher,
+    provide: DeadLetterPublisher,
     useFactory: (publisher: AmqpPublisher, environment: Environment) =>
       new AmqpDeadLetterPublisher(publisher, environment.DEAD_LETTER_EXCHANGE),
     inject: [AmqpPublisher, Environment],

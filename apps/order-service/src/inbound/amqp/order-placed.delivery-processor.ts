@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DependencyUnavailableError, ReceiveOrderCommand, type ReceiveOrderResult } from '@app/ordering';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AmqpDeadLetterPublisher } from '../../outbound/amqp/amqp-dead-letter.publisher.js';
+import { DeadLetterPublisher } from '../../messaging/dead-letter.publisher.js';
 import { LogContext } from '../../observability/log-context.js';
 import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
 import { backoffDelay } from '../../resilience/backoff.js';
@@ -35,7 +35,7 @@ export class OrderPlacedDeliveryProcessor {
 
   constructor(
     private readonly intake: OrderIntakeBatcher,
-    private readonly deadLetters: AmqpDeadLetterPublisher,
+    private readonly deadLetters: DeadLetterPublisher,
     private readonly settings: InboundProcessingSettings,
     private readonly metrics: OrderServiceMetrics,
   ) {}

@@ -1,4 +1,5 @@
 import type { ConsumeMessage, MessageProperties, Options } from 'amqplib';
+import { DeadLetterPublisher } from '../../messaging/dead-letter.publisher.js';
 import type { Rejection } from '../../messaging/rejection.js';
 import { AmqpPublisher } from './amqp-publisher.js';
 
@@ -20,11 +21,13 @@ export const DEAD_LETTER_HEADERS = [
  * Dead-letters a delivery by publishing it ourselves: a broker-side reject cannot add the reason
  * headers. The body goes out byte for byte with its original properties.
  */
-export class AmqpDeadLetterPublisher {
+export class AmqpDeadLetterPublisher extends DeadLetterPublisher {
   constructor(
     private readonly publisher: AmqpPublisher,
     private readonly exchange: string,
-  ) {}
+  ) {
+    super();
+  }
 
   async publish(message: ConsumeMessage, rejection: Rejection): Promise<void> {
     const { properties, fields } = message;
