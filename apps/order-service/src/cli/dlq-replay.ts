@@ -8,6 +8,7 @@ import {
   type ReplayOutcome,
   type ReplayRequest,
 } from './amqp-dead-letter.replay.js';
+import { errorMessage } from '../observability/error-message.js';
 
 const DONE = 0;
 const STOPPED = 1;
@@ -91,7 +92,7 @@ replay().then(
       process.stderr.write(`${error.message}\n${USAGE}\n`);
       process.exit(BAD_USAGE);
     }
-    process.stderr.write(`Replay failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`Replay failed: ${errorMessage(error)}\n`);
     process.exit(STOPPED);
   },
 );

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadEnvironment } from '../config/environment.js';
 import { PostgresConsistencyChecker } from './postgres-consistency.checker.js';
 import { createDataSource } from '../outbound/postgres/data-source.js';
+import { errorMessage } from '../observability/error-message.js';
 
 const CONSISTENT = 0;
 const DIFFERENCES_FOUND = 1;
@@ -41,7 +42,7 @@ async function verify(): Promise<number> {
 verify().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`Could not check: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`Could not check: ${errorMessage(error)}\n`);
     process.exit(COULD_NOT_CHECK);
   },
 );

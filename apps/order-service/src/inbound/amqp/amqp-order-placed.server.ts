@@ -4,6 +4,7 @@ import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqp
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChannelAcknowledgements } from './channel-acknowledgements.js';
 import { backoffDelay } from '../../resilience/backoff.js';
+import { errorMessage } from '../../observability/error-message.js';
 
 /** Product A sends plain JSON, not Nest's `{ pattern, data }` envelope: every delivery is an OrderPlaced. */
 export const ORDER_PLACED_PATTERN = 'order.placed';
@@ -102,7 +103,7 @@ export class AmqpOrderPlacedServer
         return;
       } catch (error) {
         const delay = backoffDelay(attempt, this.options.reconnectBaseDelayMs, this.options.reconnectMaxDelayMs);
-        this.log.warn(`Cannot consume ${this.options.queue} (${describe(error)}); retrying in ${delay} ms`);
+        this.log.warn(`Cannot consume ${this.options.queue} (${errorMessage(error)}); retrying in ${delay} ms`);
         await sleep(delay, undefined, { signal: this.stopping.signal }).catch(() => undefined);
       }
     }
@@ -166,7 +167,7 @@ export class AmqpOrderPlacedServer
     }
     const context = new RmqContext([message, channel, ORDER_PLACED_PATTERN]);
     this.handler(null, context).catch((error: unknown) =>
-      this.log.error(`Delivery handler failed: ${describe(error)}`),
+      this.log.error(`Delivery handler failed: ${errorMessage(error)}`),
     );
   }
 
@@ -181,8 +182,4 @@ function withHeartbeat(url: string): string {
   const parsed = new URL(url);
   if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(HEARTBEAT_SECONDS));
   return parsed.toString();
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -9,6 +9,7 @@ import type { InboundDelivery } from './inbound-delivery.js';
 import { decodeOrderMessage, UndecodableMessageError } from '../../messaging/order-message.decoder.js';
 import { OrderIntakeBatcher } from './order-intake.batcher.js';
 import { type Rejection, rejectionFor } from '../../messaging/rejection.js';
+import { errorMessage } from '../../observability/error-message.js';
 
 export class InboundProcessingSettings {
   constructor(
@@ -45,7 +46,10 @@ export class OrderPlacedDeliveryProcessor {
     if (this.stopping) return;
     const work = LogContext.run(delivery.metadata, () =>
       this.settle(delivery).catch((error: unknown) =>
-        this.logger.error({ message: 'Delivery left unsettled; the broker will redeliver it', error: describe(error) }),
+        this.logger.error({
+          message: 'Delivery left unsettled; the broker will redeliver it',
+          error: errorMessage(error),
+        }),
       ),
     );
     this.inFlight.add(work);
@@ -91,10 +95,10 @@ export class OrderPlacedDeliveryProcessor {
         if (failures >= this.settings.maxAttempts) {
           return this.deadLetter(delivery, {
             reason: 'processing-failed',
-            detail: `Processing failed ${failures} times; last error: ${describe(error)}`,
+            detail: `Processing failed ${failures} times; last error: ${errorMessage(error)}`,
           });
         }
-        this.logger.warn({ message: `Processing failed (attempt ${failures})`, error: describe(error) });
+        this.logger.warn({ message: `Processing failed (attempt ${failures})`, error: errorMessage(error) });
         await this.pause(failures);
       }
     }
@@ -111,7 +115,7 @@ export class OrderPlacedDeliveryProcessor {
         return;
       } catch (error) {
         outages += 1;
-        this.logger.warn({ message: 'Dead-letter publish failed; will retry', error: describe(error) });
+        this.logger.warn({ message: 'Dead-letter publish failed; will retry', error: errorMessage(error) });
         await this.pause(outages);
       }
     }
@@ -130,8 +134,4 @@ export class OrderPlacedDeliveryProcessor {
     const { retryBaseDelayMs, retryMaxDelayMs } = this.settings;
     return sleep(backoffDelay(attempt, retryBaseDelayMs, retryMaxDelayMs));
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

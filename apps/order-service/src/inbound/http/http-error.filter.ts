@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DependencyUnavailableError, OrderNotFoundError } from '@app/ordering';
 import type { FastifyReply } from 'fastify';
+import { errorMessage } from '../../observability/error-message.js';
 
 interface ErrorBody {
   statusCode: number;
@@ -41,7 +42,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     this.logger.error({
       message: 'Unexpected error answering a request',
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
       stack: error instanceof Error ? error.stack : undefined,
     });
     return { statusCode: 500, error: 'Internal Server Error', message: 'An unexpected error occurred.' };

@@ -7,6 +7,7 @@ import { AmqpPublisher, type MandatoryMessage, type MandatoryOutcome } from '../
 import { driverPool } from '../postgres/data-source.js';
 import { type CommittedOutboxMessage, OutboxSignal } from './outbox.signal.js';
 import { PublishedMarks } from './published-marks.js';
+import { errorMessage } from '../../observability/error-message.js';
 
 export class OutboxRelaySettings {
   constructor(
@@ -116,7 +117,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
         this.logger.warn({
           message: 'Published OrderCalculated messages not marked; the sweep will publish them again',
           count: ids.length,
-          error: describe(error),
+          error: errorMessage(error),
         }),
     );
   }
@@ -143,7 +144,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
     } catch (error) {
       this.logger.warn({
         message: 'Outbox not drained at shutdown; it will be published later',
-        error: describe(error),
+        error: errorMessage(error),
       });
     }
   }
@@ -168,7 +169,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
     const round = this.publishAndMark(messages).catch((error: unknown) =>
       this.logger.warn({
         message: 'Committed OrderCalculated messages not published or not marked; the sweep will publish them again',
-        error: describe(error),
+        error: errorMessage(error),
       }),
     );
     this.rounds.add(round);
@@ -219,7 +220,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
         }
       } catch (error) {
         failures += 1;
-        this.logger.warn({ message: 'Outbox sweep failed; will retry', error: describe(error) });
+        this.logger.warn({ message: 'Outbox sweep failed; will retry', error: errorMessage(error) });
         await this.pause(failures);
       }
     }
@@ -246,7 +247,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
           reason: 'unroutable',
           error: `Unroutable: no queue is bound to exchange ${this.settings.exchange} with routing key ${this.settings.routingKey}`,
         }
-      : { reason: 'error', error: describe(outcome.reason) };
+      : { reason: 'error', error: errorMessage(outcome.reason) };
   }
 
   private async purge(): Promise<number> {
@@ -276,8 +277,4 @@ function messageOf(row: ClaimedRow): CommittedOutboxMessage {
 
 function isRouted(outcome: PromiseSettledResult<MandatoryOutcome>): boolean {
   return outcome.status === 'fulfilled' && outcome.value === 'routed';
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
