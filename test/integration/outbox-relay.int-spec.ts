@@ -30,7 +30,16 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
       database.dataSource,
       publisher,
       signal,
-      new OutboxRelaySettings(exchange, broker.names.EVENTS_ROUTING_KEY, batchSize, 50, sweepAfterMs, 24, 10, 100),
+      new OutboxRelaySettings({
+        exchange,
+        routingKey: broker.names.EVENTS_ROUTING_KEY,
+        batchSize,
+        pollIntervalMs: 50,
+        sweepAfterMs,
+        retentionHours: 24,
+        retryBaseDelayMs: 10,
+        retryMaxDelayMs: 100,
+      }),
       metrics,
     );
 

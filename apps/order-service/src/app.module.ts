@@ -72,19 +72,19 @@ const messagingProviders = [
   {
     provide: InboundProcessingSettings,
     useFactory: (environment: Environment) =>
-      new InboundProcessingSettings(
-        environment.PROCESSING_MAX_ATTEMPTS,
-        environment.RETRY_BASE_DELAY_MS,
-        environment.RETRY_MAX_DELAY_MS,
-        SHUTDOWN_GRACE_MS,
-        environment.INBOUND_MAX_MESSAGE_BYTES,
-      ),
+      new InboundProcessingSettings({
+        maxAttempts: environment.PROCESSING_MAX_ATTEMPTS,
+        retryBaseDelayMs: environment.RETRY_BASE_DELAY_MS,
+        retryMaxDelayMs: environment.RETRY_MAX_DELAY_MS,
+        shutdownGraceMs: SHUTDOWN_GRACE_MS,
+        maxMessageBytes: environment.INBOUND_MAX_MESSAGE_BYTES,
+      }),
     inject: [Environment],
   },
   {
     provide: OrderIntakeSettings,
     useFactory: (environment: Environment) =>
-      new OrderIntakeSettings(environment.INBOUND_BATCH_SIZE, BATCHES_IN_FLIGHT),
+      new OrderIntakeSettings({ batchSize: environment.INBOUND_BATCH_SIZE, batchesInFlight: BATCHES_IN_FLIGHT }),
     inject: [Environment],
   },
   OrderIntakeBatcher,
@@ -93,16 +93,16 @@ const messagingProviders = [
   {
     provide: OutboxRelaySettings,
     useFactory: (environment: Environment) =>
-      new OutboxRelaySettings(
-        environment.EVENTS_EXCHANGE,
-        environment.EVENTS_ROUTING_KEY,
-        environment.OUTBOX_BATCH_SIZE,
-        environment.OUTBOX_POLL_INTERVAL_MS,
-        environment.OUTBOX_SWEEP_AFTER_MS,
-        environment.OUTBOX_RETENTION_HOURS,
-        environment.RETRY_BASE_DELAY_MS,
-        environment.RETRY_MAX_DELAY_MS,
-      ),
+      new OutboxRelaySettings({
+        exchange: environment.EVENTS_EXCHANGE,
+        routingKey: environment.EVENTS_ROUTING_KEY,
+        batchSize: environment.OUTBOX_BATCH_SIZE,
+        pollIntervalMs: environment.OUTBOX_POLL_INTERVAL_MS,
+        sweepAfterMs: environment.OUTBOX_SWEEP_AFTER_MS,
+        retentionHours: environment.OUTBOX_RETENTION_HOURS,
+        retryBaseDelayMs: environment.RETRY_BASE_DELAY_MS,
+        retryMaxDelayMs: environment.RETRY_MAX_DELAY_MS,
+      }),
     inject: [Environment],
   },
   OutboxRelay,

@@ -37,7 +37,11 @@ function label({ body }: ReceiveOrderCommand): string {
 }
 
 function batcher(unitOfWork: ControlledUnitOfWork, batchSize = 10): OrderIntakeBatcher {
-  return new OrderIntakeBatcher(answer as unknown as CommandBus, unitOfWork, new OrderIntakeSettings(batchSize, 2));
+  return new OrderIntakeBatcher(
+    answer as unknown as CommandBus,
+    unitOfWork,
+    new OrderIntakeSettings({ batchSize, batchesInFlight: 2 }),
+  );
 }
 
 describe('OrderIntakeBatcher', () => {

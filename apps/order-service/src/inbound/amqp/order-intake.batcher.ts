@@ -4,12 +4,14 @@ import { type ReceiveOrderCommand, type ReceiveOrderResult, UnitOfWork } from '@
 import { LogContext, type LogFields } from '../../observability/log-context.js';
 
 export class OrderIntakeSettings {
-  constructor(
-    /** Deliveries per transaction at most. */
-    readonly batchSize: number,
-    /** Transactions in flight at most; the second only for a full batch (see mayStartBatch). */
-    readonly batchesInFlight: number,
-  ) {}
+  /** Deliveries per transaction at most. */
+  readonly batchSize: number;
+  /** Transactions in flight at most; the second only for a full batch (see mayStartBatch). */
+  readonly batchesInFlight: number;
+
+  constructor(fields: OrderIntakeSettings) {
+    Object.assign(this, fields);
+  }
 }
 
 interface Submitted {

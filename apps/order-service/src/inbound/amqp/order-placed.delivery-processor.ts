@@ -12,13 +12,16 @@ import { type Rejection, rejectionFor } from '../../messaging/rejection.js';
 import { errorMessage } from '../../observability/error-message.js';
 
 export class InboundProcessingSettings {
-  constructor(
-    readonly maxAttempts: number,
-    readonly retryBaseDelayMs: number,
-    readonly retryMaxDelayMs: number,
-    readonly shutdownGraceMs: number,
-    readonly maxMessageBytes: number,
-  ) {}
+  /** Failures (not outages) after which a message is dead-lettered as processing-failed. */
+  readonly maxAttempts: number;
+  readonly retryBaseDelayMs: number;
+  readonly retryMaxDelayMs: number;
+  readonly shutdownGraceMs: number;
+  readonly maxMessageBytes: number;
+
+  constructor(fields: InboundProcessingSettings) {
+    Object.assign(this, fields);
+  }
 }
 
 /**

@@ -10,17 +10,19 @@ import { PublishedMarks } from './published-marks.js';
 import { errorMessage } from '../../observability/error-message.js';
 
 export class OutboxRelaySettings {
-  constructor(
-    readonly exchange: string,
-    readonly routingKey: string,
-    readonly batchSize: number,
-    readonly pollIntervalMs: number,
-    /** A pending row older than this is no longer its own process's to publish, but any sweep's. */
-    readonly sweepAfterMs: number,
-    readonly retentionHours: number,
-    readonly retryBaseDelayMs: number,
-    readonly retryMaxDelayMs: number,
-  ) {}
+  readonly exchange: string;
+  readonly routingKey: string;
+  readonly batchSize: number;
+  readonly pollIntervalMs: number;
+  /** A pending row older than this is no longer its own process's to publish, but any sweep's. */
+  readonly sweepAfterMs: number;
+  readonly retentionHours: number;
+  readonly retryBaseDelayMs: number;
+  readonly retryMaxDelayMs: number;
+
+  constructor(fields: OutboxRelaySettings) {
+    Object.assign(this, fields);
+  }
 }
 
 interface ClaimedRow {
