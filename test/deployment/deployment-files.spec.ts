@@ -5,7 +5,6 @@ import { parse, parseAllDocuments } from 'yaml';
 import { SHUTDOWN_GRACE_MS } from '../../apps/order-service/src/app.module.js';
 import { Environment, loadEnvironment } from '../../apps/order-service/src/config/environment.js';
 import { HealthHttpController } from '../../apps/order-service/src/health/health.http-controller.js';
-import { PUBLISH_TIMEOUT_MS } from '../../apps/order-service/src/outbound/amqp/amqp-publisher.js';
 
 /*
  * docker/ cannot be run here (no Docker, no cluster): these checks hold its files to the service
@@ -82,8 +81,8 @@ const route = (handler: object) =>
   `/${Reflect.getMetadata(PATH_METADATA, HealthHttpController)}/${Reflect.getMetadata(PATH_METADATA, handler)}`;
 const LIVE = route(HealthHttpController.prototype.live);
 const READY = route(HealthHttpController.prototype.ready);
-/** The longest a SIGTERM keeps the service busy: deliveries in hand, then one outbox publish round. */
-const SHUTDOWN_MS = SHUTDOWN_GRACE_MS + PUBLISH_TIMEOUT_MS;
+/** The longest a SIGTERM keeps the service busy: deliveries in hand, then the outbox drain's deadline. */
+const SHUTDOWN_MS = SHUTDOWN_GRACE_MS + defaults.SHUTDOWN_OUTBOX_DRAIN_MS;
 
 /** The compose services that run the order service's own code (not the examples, not the infrastructure). */
 const composeServiceContainers = Object.entries(compose.services).filter(

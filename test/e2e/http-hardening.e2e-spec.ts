@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBuiltCommand } from '../support/built-command.js';
 import { type ApiAnswer, OrderApi } from '../support/order-api.js';
@@ -11,11 +12,43 @@ const SECOND_KEY = 'second-test-api-key-0123456789';
 const WRONG_KEY = 'wrong-test-api-key-0123456789';
 const LIMIT = 30;
 const DATABASE_PASSWORD = 'hunter2-database-secret';
+const HEADERS_TIMEOUT_MS = 1_000;
+const CONNECTION_TIMEOUT_MS = 2_000;
+/** The timeouts, Node's check of them (every second at most) and a shared, busy machine. */
+const CUT_OFF_WITHIN_MS = 6_000;
 
 interface ErrorBody {
   statusCode: number;
   error: string;
   message: string;
+}
+
+/**
+ * Opens a raw connection to the service and, when `trickle`, sends a request's headers a few bytes
+ * every 200 ms without ever finishing them (slow loris); resolves with how long the server kept the
+ * socket open and what it answered.
+ */
+function heldFor(baseUrl: string, trickle: boolean): Promise<{ heldMs: number; answer: string }> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const socket = net.connect(Number(port), hostname);
+    let answer = '';
+    const giveUp = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`socket still open after ${CUT_OFF_WITHIN_MS * 2} ms`));
+    }, CUT_OFF_WITHIN_MS * 2);
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on('error', () => undefined);
+    let header = 0;
+    const timer = trickle ? setInterval(() => socket.write(`X-Slow-${header++}: a\r\n`), 200) : undefined;
+    socket.on('close', () => {
+      clearInterval(timer);
+      clearTimeout(giveUp);
+      resolve({ heldMs: Date.now() - started, answer });
+    });
+    if (trickle) socket.write('GET /health/live HTTP/1.1\r\nHost: localhost\r\n');
+  });
 }
 
 /** The statuses of `count` requests made one after the other. */
@@ -40,7 +73,11 @@ describe('the REST API hardened: security headers, rate limit, body limit, no se
         HTTP_RATE_LIMIT_PER_MINUTE: String(rateLimit),
       });
     limited = await ServiceProcess.start(environment(LIMIT));
-    unlimited = await ServiceProcess.start(environment(0));
+    unlimited = await ServiceProcess.start({
+      ...environment(0),
+      HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+      HTTP_CONNECTION_TIMEOUT_MS: String(CONNECTION_TIMEOUT_MS),
+    });
   });
 
   afterAll(() => tearDown({ services: [limited, unlimited], broker, database }));
@@ -111,6 +148,19 @@ describe('the REST API hardened: security headers, rate limit, body limit, no se
     });
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+  });
+
+  it('closes a slow-loris connection whose headers never end, answering 408', async () => {
+    const { heldMs, answer } = await heldFor(unlimited.baseUrl, true);
+    expect(heldMs).toBeGreaterThanOrEqual(HEADERS_TIMEOUT_MS);
+    expect(heldMs).toBeLessThan(CUT_OFF_WITHIN_MS);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  it('closes a connection on which nothing is ever sent', async () => {
+    const { heldMs } = await heldFor(unlimited.baseUrl, false);
+    expect(heldMs).toBeGreaterThanOrEqual(Math.min(HEADERS_TIMEOUT_MS, CONNECTION_TIMEOUT_MS));
+    expect(heldMs).toBeLessThan(CUT_OFF_WITHIN_MS);
   });
 
   it('never writes an API key to its logs or into an answer', async () => {

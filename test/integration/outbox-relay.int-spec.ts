@@ -144,7 +144,7 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
         .poll(async () => (await rowsOf(committed.map(({ eventId }) => eventId))).filter((row) => row.published_at))
         .toHaveLength(3);
     } finally {
-      await relay.drainAndStop();
+      await relay.drainAndStop(10_000);
     }
 
     const messages = await broker.drain(broker.names.EVENTS_QUEUE);

@@ -17,6 +17,8 @@ export function serviceEnvironment(
     ...names,
     RETRY_BASE_DELAY_MS: '20',
     RETRY_MAX_DELAY_MS: '500',
+    // Poison tests count attempts only; the minimum time (60 s by default) is unit-tested in FailureBudget.
+    PROCESSING_MIN_FAILING_MS: '0',
     API_KEYS: TEST_API_KEY,
     NODE_ENV: 'test',
     // Unique, so a test can find (and cut) this service's own broker connections.

@@ -25,7 +25,7 @@ import { OrderPlacedMessageController } from './inbound/amqp/order-placed.messag
 import { ApiKeyGuard } from './inbound/http/auth/api-key.guard.js';
 import { ApiKeys } from './inbound/http/auth/api-keys.js';
 import { OrdersHttpController } from './inbound/http/orders.http-controller.js';
-import { GracefulShutdown } from './lifecycle/graceful-shutdown.js';
+import { GracefulShutdown, ShutdownSettings } from './lifecycle/graceful-shutdown.js';
 import { DeadLetterPublisher } from './messaging/dead-letter.publisher.js';
 import { MetricsHttpController } from './observability/metrics.http-controller.js';
 import { OrderServiceMetrics } from './observability/order-service.metrics.js';
@@ -73,7 +73,11 @@ const messagingProviders = [
     provide: InboundProcessingSettings,
     useFactory: (environment: Environment) =>
       new InboundProcessingSettings({
-        maxAttempts: environment.PROCESSING_MAX_ATTEMPTS,
+        failures: {
+          maxAttempts: environment.PROCESSING_MAX_ATTEMPTS,
+          minFailingMs: environment.PROCESSING_MIN_FAILING_MS,
+          maxDeliveries: environment.PROCESSING_MAX_DELIVERIES,
+        },
         retryBaseDelayMs: environment.RETRY_BASE_DELAY_MS,
         retryMaxDelayMs: environment.RETRY_MAX_DELAY_MS,
         shutdownGraceMs: SHUTDOWN_GRACE_MS,
@@ -106,6 +110,12 @@ const messagingProviders = [
     inject: [Environment],
   },
   OutboxRelay,
+  {
+    provide: ShutdownSettings,
+    useFactory: (environment: Environment) =>
+      new ShutdownSettings({ outboxDrainMs: environment.SHUTDOWN_OUTBOX_DRAIN_MS }),
+    inject: [Environment],
+  },
   GracefulShutdown,
 ];
 

@@ -9,7 +9,7 @@ import { prepareBroker, prepareDatabase } from './bootstrap.js';
 import { loadEnvironment } from './config/environment.js';
 import { AmqpOrderPlacedServer } from './inbound/amqp/amqp-order-placed.server.js';
 import { HttpErrorFilter } from './inbound/http/http-error.filter.js';
-import { HTTP_BODY_LIMIT_BYTES, hardenHttp } from './inbound/http/http-hardening.js';
+import { HTTP_BODY_LIMIT_BYTES, hardenHttp, serverTimeouts } from './inbound/http/http-hardening.js';
 import { setUpOpenApi } from './inbound/http/open-api.js';
 import { PinoLogger } from './observability/pino.logger.js';
 
@@ -31,7 +31,15 @@ async function main(): Promise<void> {
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(environment, dataSource, inbound),
-    new FastifyAdapter({ bodyLimit: HTTP_BODY_LIMIT_BYTES }),
+    new FastifyAdapter({
+      bodyLimit: HTTP_BODY_LIMIT_BYTES,
+      ...serverTimeouts({
+        headersMs: environment.HTTP_HEADERS_TIMEOUT_MS,
+        requestMs: environment.HTTP_REQUEST_TIMEOUT_MS,
+        connectionMs: environment.HTTP_CONNECTION_TIMEOUT_MS,
+        keepAliveMs: environment.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      }),
+    }),
     { logger },
   );
   await hardenHttp(app, { rateLimitPerMinute: environment.HTTP_RATE_LIMIT_PER_MINUTE });

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadEnvironment } from '../config/environment.js';
 import { REJECTION_REASONS } from '../messaging/rejection.js';
+import { untilReady } from '../bootstrap.js';
 import {
   AmqpDeadLetterReplay,
   type DeadLetter,
@@ -9,6 +10,7 @@ import {
   type ReplayRequest,
 } from './amqp-dead-letter.replay.js';
 import { errorMessage } from '../observability/error-message.js';
+import { isTransientBrokerError } from '../outbound/amqp/amqp-errors.js';
 
 const DONE = 0;
 const STOPPED = 1;
@@ -68,8 +70,12 @@ async function replay(): Promise<number> {
     inboundExchange: environment.INBOUND_EXCHANGE,
     inboundRoutingKey: environment.INBOUND_ROUTING_KEY,
   };
-  const summary = await new AmqpDeadLetterReplay(target).run(request, (letter, outcome) =>
-    process.stdout.write(line(letter, outcome)),
+  // A replay cut short by the broker going away starts again: a message replayed twice is a duplicate.
+  const summary = await untilReady(
+    'RabbitMQ',
+    () =>
+      new AmqpDeadLetterReplay(target).run(request, (letter, outcome) => process.stdout.write(line(letter, outcome))),
+    isTransientBrokerError,
   );
   const looked = `of the ${summary.inQueue} dead letters in ${target.deadLetterQueue}`;
   if (request.dryRun) {

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { RebuildOrderViewsCommand, RebuildOrderViewsCommandHandler } from '@app/ordering';
-import { prepareDatabase } from '../bootstrap.js';
+import { prepareDatabase, untilReady } from '../bootstrap.js';
 import { loadEnvironment } from '../config/environment.js';
 import { PinoLogger } from '../observability/pino.logger.js';
 import { TypeOrmOrderViewStore } from '../outbound/postgres/typeorm-order-view.store.js';
 import { TypeOrmOrderRepository } from '../outbound/postgres/typeorm-order.repository.js';
 import { TypeOrmUnitOfWork } from '../outbound/postgres/typeorm-unit-of-work.js';
+import { isTransientPostgresError } from '../outbound/postgres/postgres-errors.js';
 
 /**
  * `npm run rebuild:read-model`: rewrites the read table from the write model (after a change to the
@@ -25,7 +26,12 @@ async function rebuild(): Promise<void> {
       unitOfWork,
     );
     const started = Date.now();
-    const { rebuilt } = await handler.execute(new RebuildOrderViewsCommand());
+    // Safe to run again from the start: an upsert never lets an older state replace a newer one.
+    const { rebuilt } = await untilReady(
+      'PostgreSQL',
+      () => handler.execute(new RebuildOrderViewsCommand()),
+      isTransientPostgresError,
+    );
     new Logger('RebuildOrderViews').log({ message: 'Read table rebuilt', rebuilt, durationMs: Date.now() - started });
   } finally {
     await dataSource.destroy();

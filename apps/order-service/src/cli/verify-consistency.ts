@@ -3,6 +3,8 @@ import { loadEnvironment } from '../config/environment.js';
 import { PostgresConsistencyChecker } from './postgres-consistency.checker.js';
 import { createDataSource } from '../outbound/postgres/data-source.js';
 import { errorMessage } from '../observability/error-message.js';
+import { untilReady } from '../bootstrap.js';
+import { isTransientPostgresError } from '../outbound/postgres/postgres-errors.js';
 
 const CONSISTENT = 0;
 const DIFFERENCES_FOUND = 1;
@@ -19,12 +21,18 @@ async function verify(): Promise<number> {
     url: environment.DATABASE_URL,
     poolSize: 1,
     applicationName: `${environment.SERVICE_NAME} verify-consistency`,
+    connectTimeoutMs: environment.DATABASE_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: environment.DATABASE_STATEMENT_TIMEOUT_MS,
   });
-  await dataSource.initialize();
+  await untilReady('PostgreSQL', () => dataSource.initialize(), isTransientPostgresError);
   try {
-    const { ordersChecked, differences } = await new PostgresConsistencyChecker(dataSource).check({
-      outboxRetentionHours: environment.OUTBOX_RETENTION_HOURS,
-    });
+    // Read-only, in one snapshot: a check cut short by a failover is simply run again.
+    const { ordersChecked, differences } = await untilReady(
+      'PostgreSQL',
+      () =>
+        new PostgresConsistencyChecker(dataSource).check({ outboxRetentionHours: environment.OUTBOX_RETENTION_HOURS }),
+      isTransientPostgresError,
+    );
     for (const { check, orderId, externalId, problem } of differences) {
       process.stdout.write(`${check}\t${orderId}\t${externalId ?? '-'}\t${problem}\n`);
     }

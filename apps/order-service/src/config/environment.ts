@@ -28,6 +28,17 @@ export class Environment {
   @integerSetting('DATABASE_POOL_SIZE', 1, 200)
   DATABASE_POOL_SIZE = 10;
 
+  /** Opening a connection, TCP and authentication: past it the attempt fails as the database being away. */
+  @integerSetting('DATABASE_CONNECT_TIMEOUT_MS', 100, 600_000)
+  DATABASE_CONNECT_TIMEOUT_MS = 5_000;
+
+  /**
+   * The server cancels a statement running longer (statement_timeout); the client gives up on an
+   * answer 5 s after that (query_timeout), for a server or network that went silent.
+   */
+  @integerSetting('DATABASE_STATEMENT_TIMEOUT_MS', 100, 3_600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 30_000;
+
   @Transform(({ value }: { value: unknown }) => parseBoolean(value))
   @IsBoolean({ message: 'MIGRATIONS_RUN must be true or false' })
   MIGRATIONS_RUN = true;
@@ -44,6 +55,22 @@ export class Environment {
    */
   @integerSetting('HTTP_RATE_LIMIT_PER_MINUTE', 0, 10_000_000)
   HTTP_RATE_LIMIT_PER_MINUTE = 12_000;
+
+  /** A client must have sent a request's headers within this (a slow-loris client is cut off). */
+  @integerSetting('HTTP_HEADERS_TIMEOUT_MS', 100, 600_000)
+  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+
+  /** The whole request, headers and body, must have arrived within this. */
+  @integerSetting('HTTP_REQUEST_TIMEOUT_MS', 100, 600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
+  /** A socket on which nothing at all happens is closed after this. */
+  @integerSetting('HTTP_CONNECTION_TIMEOUT_MS', 100, 600_000)
+  HTTP_CONNECTION_TIMEOUT_MS = 60_000;
+
+  /** An idle keep-alive connection is closed after this; above a load balancer's usual 60 s idle timeout. */
+  @integerSetting('HTTP_KEEP_ALIVE_TIMEOUT_MS', 100, 600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
   @amqpName('INBOUND_EXCHANGE')
   INBOUND_EXCHANGE = 'orders.inbound';
@@ -86,6 +113,22 @@ export class Environment {
   @integerSetting('PROCESSING_MAX_ATTEMPTS', 1, 100)
   PROCESSING_MAX_ATTEMPTS = 5;
 
+  /**
+   * A valid message is dead-lettered processing-failed only after PROCESSING_MAX_ATTEMPTS failures
+   * and at least this long failing: longer than a database failover, so that an outage taken for a
+   * failure cannot dead-letter the orders in hand.
+   */
+  @integerSetting('PROCESSING_MIN_FAILING_MS', 0, 86_400_000)
+  PROCESSING_MIN_FAILING_MS = 60_000;
+
+  /**
+   * A message delivered this many times without being settled (its process died each time) is
+   * dead-lettered processing-failed unprocessed. The inbound quorum queue's own x-delivery-limit is
+   * twice this, so the service's reason comes first.
+   */
+  @integerSetting('PROCESSING_MAX_DELIVERIES', 1, 1000)
+  PROCESSING_MAX_DELIVERIES = 10;
+
   @integerSetting('RETRY_BASE_DELAY_MS', 1)
   RETRY_BASE_DELAY_MS = 200;
 
@@ -125,6 +168,13 @@ export class Environment {
 
   @integerSetting('OUTBOX_RETENTION_HOURS', 1, 24 * 365)
   OUTBOX_RETENTION_HOURS = 24;
+
+  /**
+   * At shutdown, how long the relay may go on publishing what is left, after the deliveries in hand
+   * have settled; the pod's grace period covers it. What is left then is published later.
+   */
+  @integerSetting('SHUTDOWN_OUTBOX_DRAIN_MS', 0, 600_000)
+  SHUTDOWN_OUTBOX_DRAIN_MS = 10_000;
 
   /**
    * How far V8 lets the old generation grow past what a full collection left alive, in percent: at

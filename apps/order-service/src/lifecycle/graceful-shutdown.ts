@@ -3,6 +3,15 @@ import { AmqpOrderPlacedServer } from '../inbound/amqp/amqp-order-placed.server.
 import { OrderPlacedDeliveryProcessor } from '../inbound/amqp/order-placed.delivery-processor.js';
 import { OutboxRelay } from '../outbound/outbox/outbox.relay.js';
 
+export class ShutdownSettings {
+  /** How long the relay may go on publishing after the deliveries in hand have settled. */
+  readonly outboxDrainMs: number;
+
+  constructor(fields: ShutdownSettings) {
+    Object.assign(this, fields);
+  }
+}
+
 /**
  * The order in which a SIGTERM winds the service down, before Nest closes the connections:
  * take no new delivery, let the ones in hand commit and be acked, then publish what they produced.
@@ -16,13 +25,14 @@ export class GracefulShutdown implements BeforeApplicationShutdown {
     private readonly inbound: AmqpOrderPlacedServer,
     private readonly processor: OrderPlacedDeliveryProcessor,
     private readonly relay: OutboxRelay,
+    private readonly settings: ShutdownSettings,
   ) {}
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.logger.log(`Shutting down (${signal ?? 'close'}): consumer stopped, settling deliveries in hand`);
     await this.inbound.stopConsuming();
     await this.processor.drain();
-    await this.relay.drainAndStop();
+    await this.relay.drainAndStop(this.settings.outboxDrainMs);
     this.logger.log('Deliveries settled and outbox relayed; closing connections');
   }
 }

@@ -1,4 +1,8 @@
+import { Logger } from '@nestjs/common';
 import type { Channel, Message } from 'amqplib';
+import { errorMessage } from '../../observability/error-message.js';
+
+const logger = new Logger('InboundConsumer');
 
 const byChannel = new WeakMap<Channel, ChannelAcknowledgements>();
 
@@ -64,9 +68,14 @@ export class ChannelAcknowledgements {
         this.outstanding.delete(tag);
       }
       this.settled.clear();
-    } catch {
-      // The channel closed under us: what was not acked comes back to a consumer.
+    } catch (error) {
+      // The channel closed under us: what was not acked comes back to a consumer, as a duplicate.
       this.closed = true;
+      logger.warn({
+        message: 'Acks not sent: the channel closed; the broker will redeliver those deliveries',
+        deliveries: this.settled.size,
+        error: errorMessage(error),
+      });
     }
   }
 }

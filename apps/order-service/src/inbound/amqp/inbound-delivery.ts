@@ -2,6 +2,8 @@ import type { DeliveryMetadata } from '@app/ordering';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { ChannelAcknowledgements } from './channel-acknowledgements.js';
 
+const DELIVERY_COUNT_HEADER = 'x-delivery-count';
+
 /**
  * One message taken from the inbound queue, and the channel it must be settled on. Once that
  * channel is gone the broker gives the message to another consumer, so there is nothing left to do.
@@ -23,6 +25,15 @@ export class InboundDelivery {
   get metadata(): DeliveryMetadata {
     const properties: { messageId?: unknown; correlationId?: unknown } = this.message.properties;
     return { messageId: asText(properties.messageId), correlationId: asText(properties.correlationId) };
+  }
+
+  /**
+   * How often a quorum queue delivered this message before without its being settled (its
+   * consumer's channel or process died); 0 from a classic queue, which does not count.
+   */
+  get previousDeliveries(): number {
+    const count: unknown = (this.message.properties.headers ?? {})[DELIVERY_COUNT_HEADER];
+    return typeof count === 'number' && Number.isInteger(count) && count > 0 ? count : 0;
   }
 
   isOpen(): boolean {

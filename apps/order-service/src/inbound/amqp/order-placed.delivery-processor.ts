@@ -5,6 +5,7 @@ import { DeadLetterPublisher } from '../../messaging/dead-letter.publisher.js';
 import { LogContext } from '../../observability/log-context.js';
 import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
 import { backoffDelay } from '../../resilience/backoff.js';
+import { FailureBudget, type FailurePolicy } from '../../resilience/failure-budget.js';
 import type { InboundDelivery } from './inbound-delivery.js';
 import { decodeOrderMessage, UndecodableMessageError } from '../../messaging/order-message.decoder.js';
 import { OrderIntakeBatcher } from './order-intake.batcher.js';
@@ -12,8 +13,8 @@ import { type Rejection, rejectionFor } from '../../messaging/rejection.js';
 import { errorMessage } from '../../observability/error-message.js';
 
 export class InboundProcessingSettings {
-  /** Failures (not outages) after which a message is dead-lettered as processing-failed. */
-  readonly maxAttempts: number;
+  /** When a message that keeps failing (not an outage) is dead-lettered as processing-failed. */
+  readonly failures: FailurePolicy;
   readonly retryBaseDelayMs: number;
   readonly retryMaxDelayMs: number;
   readonly shutdownGraceMs: number;
@@ -77,12 +78,21 @@ export class OrderPlacedDeliveryProcessor {
       if (!(error instanceof UndecodableMessageError)) throw error;
       return this.deadLetter(delivery, error.rejection);
     }
-    for (let failures = 0, outages = 0; delivery.isOpen();) {
+    const budget = new FailureBudget(this.settings.failures, delivery.previousDeliveries);
+    if (budget.crashedTooOften) {
+      return this.deadLetter(delivery, {
+        reason: 'processing-failed',
+        detail: `Delivered ${budget.previousDeliveries} times without being settled: the process handling it stopped each time`,
+      });
+    }
+    for (let outages = 0; delivery.isOpen();) {
       try {
         const result = await this.intake.submit(new ReceiveOrderCommand(body, delivery.metadata));
         if (delivery.ack()) {
           this.counted(result);
           this.logger.log({ message: `Order ${result.outcome}`, ...result });
+        } else {
+          this.logger.warn({ message: 'Not acked: the channel closed; the redelivery will be a duplicate', ...result });
         }
         return;
       } catch (error) {
@@ -94,15 +104,14 @@ export class OrderPlacedDeliveryProcessor {
           await this.pause(outages);
           continue;
         }
-        failures += 1;
-        if (failures >= this.settings.maxAttempts) {
+        if (budget.failed()) {
           return this.deadLetter(delivery, {
             reason: 'processing-failed',
-            detail: `Processing failed ${failures} times; last error: ${errorMessage(error)}`,
+            detail: `Processing failed ${budget.attempts} times; last error: ${errorMessage(error)}`,
           });
         }
-        this.logger.warn({ message: `Processing failed (attempt ${failures})`, error: errorMessage(error) });
-        await this.pause(failures);
+        this.logger.warn({ message: `Processing failed (attempt ${budget.attempts})`, error: errorMessage(error) });
+        await this.pause(budget.attempts);
       }
     }
   }

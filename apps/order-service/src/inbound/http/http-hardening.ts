@@ -13,6 +13,35 @@ export const HTTP_BODY_LIMIT_BYTES = 16 * 1024;
 /** Probes and scrapes come from the cluster itself, often from one address: limiting them would fail pods. */
 const UNLIMITED_PATHS = ['/health/', '/metrics'];
 
+export interface HttpTimeouts {
+  readonly headersMs: number;
+  readonly requestMs: number;
+  readonly connectionMs: number;
+  readonly keepAliveMs: number;
+}
+
+/** How often Node looks for requests past their headers or request timeout (its own default is 30 s). */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
+/**
+ * The server's timeouts, so that no client holds a socket for long without sending a request: a
+ * slow-loris client trickling header bytes meets `headersMs`, one trickling a body `requestMs`, a
+ * silent one `connectionMs`, an idle keep-alive connection `keepAliveMs`. Fastify turns Node's
+ * request timeout off unless told otherwise.
+ */
+export function serverTimeouts(timeouts: HttpTimeouts) {
+  return {
+    connectionTimeout: timeouts.connectionMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    requestTimeout: timeouts.requestMs,
+    http: {
+      headersTimeout: Math.min(timeouts.headersMs, timeouts.requestMs),
+      requestTimeout: timeouts.requestMs,
+      connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, timeouts.headersMs),
+    },
+  };
+}
+
 export interface HttpHardeningSettings {
   /** Requests a minute per API key, or per client address without a valid key; 0 turns the limit off. */
   readonly rateLimitPerMinute: number;

@@ -131,23 +131,39 @@ export class OutboxRelay implements OnApplicationBootstrap {
 
   /**
    * Stops sweeping, lets the rounds of committed rows finish, then sweeps what is old enough until
-   * nothing is left or a round fails; whatever remains goes out from another replica or at the next start.
+   * nothing is left, a round fails or `withinMs` has passed; whatever remains goes out from another
+   * replica or at the next start. Returns by the deadline even while a publish waits for its
+   * confirm: an unconfirmed row stays pending, and the pod's grace period is not exceeded.
    */
-  async drainAndStop(): Promise<void> {
+  async drainAndStop(withinMs: number): Promise<void> {
+    const deadline = Date.now() + withinMs;
+    const drained = this.drain(deadline).then(
+      () => true,
+      (error: unknown) => {
+        this.logger.warn({
+          message: 'Outbox not drained at shutdown; it will be published later',
+          error: errorMessage(error),
+        });
+        return true;
+      },
+    );
+    const expiry = new AbortController();
+    const expired = sleep(withinMs, false, { signal: expiry.signal }).catch(() => true);
+    const inTime = await Promise.race([drained, expired]);
+    expiry.abort(); // a pending timer would hold the process open after the drain
+    if (!inTime)
+      this.logger.warn({ message: 'Outbox drain cut short at shutdown; the rest is published later', withinMs });
+  }
+
+  private async drain(deadline: number): Promise<void> {
     this.stopping.abort();
     await this.sweeping;
     await Promise.allSettled(this.rounds);
     await this.marks.flush();
     this.signal.listen(null);
-    try {
-      for (let round = await this.relayBatch(); round.claimed === this.settings.batchSize && round.failed === 0;) {
-        round = await this.relayBatch();
-      }
-    } catch (error) {
-      this.logger.warn({
-        message: 'Outbox not drained at shutdown; it will be published later',
-        error: errorMessage(error),
-      });
+    for (let round = await this.relayBatch(); round.claimed === this.settings.batchSize && round.failed === 0;) {
+      if (Date.now() >= deadline) return;
+      round = await this.relayBatch();
     }
   }
 

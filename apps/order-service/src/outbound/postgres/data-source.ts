@@ -1,5 +1,7 @@
+import { Logger } from '@nestjs/common';
 import pg, { type Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { Environment } from '../../config/environment.js';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { migrations } from './migrations/index.js';
 import { OrderLineOrmEntity } from './order-line.orm-entity.js';
@@ -12,25 +14,38 @@ export interface DatabaseSettings {
   readonly url: string;
   readonly poolSize: number;
   readonly applicationName: string;
+  /** The environment's defaults when not given. */
+  readonly connectTimeoutMs?: number;
+  readonly statementTimeoutMs?: number;
 }
+
+const defaults = new Environment();
+/** How much longer than the server's statement timeout the client waits for an answer at all. */
+const QUERY_TIMEOUT_MARGIN_MS = 5_000;
+/** TCP keepalive probes after this much silence find a peer that vanished without a FIN (a failed-over host). */
+const KEEPALIVE_INITIAL_DELAY_MS = 10_000;
+const logger = new Logger('PostgresClient');
 
 /**
  * A pg client that always has an 'error' listener. The pool hands a new client over while it is
  * still parsing the packet that made it ready; when a FATAL message (pg_terminate_backend, a server
  * restart) arrives in that same packet, pg emits 'error' before TypeORM has attached its listener,
- * and an 'error' event without a listener ends the process (node-postgres issue 2762). Ignoring it
- * here loses nothing: the client is unusable from then on, its next query fails as a transient
- * error, and the pool discards it when it comes back.
+ * and an 'error' event without a listener ends the process (node-postgres issue 2762). Logging it
+ * here is all there is to do: the client is unusable from then on, its next query fails as a
+ * transient error, and the pool discards it when it comes back.
  */
 class ListenedClient extends pg.Client {
   constructor(config?: string | pg.ClientConfig) {
     super(config);
-    this.on('error', () => undefined);
+    this.on('error', (error: Error & { code?: string }) =>
+      logger.warn({ message: 'PostgreSQL connection lost', error: error.message, code: error.code }),
+    );
   }
 }
 
 /** Migrations only: the schema is never synchronized from the entities. */
 export function createDataSource(settings: DatabaseSettings): DataSource {
+  const statementTimeoutMs = settings.statementTimeoutMs ?? defaults.DATABASE_STATEMENT_TIMEOUT_MS;
   return new DataSource({
     type: 'postgres',
     url: settings.url,
@@ -41,11 +56,14 @@ export function createDataSource(settings: DatabaseSettings): DataSource {
     migrationsTableName: 'schema_migrations',
     poolSize: settings.poolSize,
     applicationName: settings.applicationName,
-    connectTimeoutMS: 5_000,
+    connectTimeoutMS: settings.connectTimeoutMs ?? defaults.DATABASE_CONNECT_TIMEOUT_MS,
     extra: {
       Client: ListenedClient,
-      // A stuck query must not hold a delivery (and its prefetch slot) forever.
-      statement_timeout: 30_000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
+      // A stuck query must not hold a delivery (and its prefetch slot) forever; a silent server neither.
+      statement_timeout: statementTimeoutMs,
+      query_timeout: statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
       idle_in_transaction_session_timeout: 60_000,
     },
   });
