@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { topologyOf } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
 import { SHUTDOWN_GRACE_MS } from '../../apps/order-service/src/app.module.js';
 import { Environment, loadEnvironment } from '../../apps/order-service/src/config/environment.js';
 import { HealthHttpController } from '../../apps/order-service/src/health/health.http-controller.js';
@@ -182,7 +183,8 @@ describe('docker/ against the service', () => {
       expect(pattern.test(defaults.INBOUND_QUEUE)).toBe(true);
       expect(pattern.test(defaults.DEAD_LETTER_QUEUE) || pattern.test(defaults.EVENTS_QUEUE)).toBe(false);
       expect(policy.definition['dead-letter-exchange']).toBe(defaults.DEAD_LETTER_EXCHANGE);
-      expect(policy.definition['delivery-limit']).toBeGreaterThan(defaults.PROCESSING_MAX_ATTEMPTS);
+      expect(policy.definition['delivery-limit']).toBe(topologyOf(defaults).inboundDeliveryLimit);
+      expect(policy.definition['delivery-limit']).toBeGreaterThan(defaults.PROCESSING_MAX_DELIVERIES);
     }
     expect(operatorPolicy.definition).toEqual(definitions.policies[0].definition);
     expect(definitions.vhosts[0].metadata.default_queue_type).toBe('quorum');

@@ -1,8 +1,11 @@
+import type { ConsumeMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declareTopology, topologyOf } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
 import { AmqpPublisher, type MandatoryMessage } from '../../apps/order-service/src/outbound/amqp/amqp-publisher.js';
-import { closeBrokerConnections } from '../support/rabbitmqctl.js';
+import { AmqpDeadLetterPublisher } from '../../apps/order-service/src/outbound/amqp/amqp-dead-letter.publisher.js';
+import { closeBrokerConnections, withMemoryAlarm } from '../support/rabbitmqctl.js';
 import { eventually, RABBITMQ_URL, TestBroker } from '../support/test-broker.js';
 
 describe('AmqpPublisher.publishAllMandatory against a real RabbitMQ', () => {
@@ -66,5 +69,67 @@ describe('AmqpPublisher.publishAllMandatory against a real RabbitMQ', () => {
 
     expect(outcomes.every((outcome) => outcome.status === 'fulfilled' && outcome.value === 'routed')).toBe(true);
     expect(await idsIn(broker.names.EVENTS_QUEUE)).toEqual(round.map((message) => message.options.messageId));
+  });
+
+  it('writes nothing while the broker blocks the connection (memory alarm), and publishes the round once unblocked', async () => {
+    const round = messagesTo(broker.names.EVENTS_EXCHANGE, 20);
+    let settled = false;
+    const held = await withMemoryAlarm(async () => {
+      // The broker tells a publishing connection it is blocked once it next publishes.
+      const probe = publisher.publishAllMandatory(messagesTo(broker.names.EVENTS_EXCHANGE, 1));
+      await eventually(() => (publisher.isBlocked() ? true : undefined), 10_000, 'the broker to block the publisher');
+      const published = publisher.publishAllMandatory(round).finally(() => (settled = true));
+      await sleep(1_000);
+      expect(settled).toBe(false);
+      // Wrapped: returning the promises themselves would wait for them with the alarm still raised.
+      return { rounds: Promise.all([probe, published]) };
+    });
+    const [, outcomes] = await held.rounds;
+
+    expect(outcomes.every((outcome) => outcome.status === 'fulfilled' && outcome.value === 'routed')).toBe(true);
+    expect(publisher.isBlocked()).toBe(false);
+    const ids = await eventually(
+      async () => {
+        const seen = await idsIn(broker.names.EVENTS_QUEUE);
+        return seen.length >= round.length + 1 ? seen : undefined;
+      },
+      10_000,
+      'the held messages',
+    );
+    expect(ids.slice(-round.length)).toEqual(round.map((message) => message.options.messageId));
+  }, 120_000); // rabbitmqctl takes seconds to start, three times
+});
+
+describe('AmqpDeadLetterPublisher against a real RabbitMQ', () => {
+  let broker: TestBroker;
+  let publisher: AmqpPublisher;
+  let deadLetters: AmqpDeadLetterPublisher;
+
+  beforeAll(async () => {
+    broker = await TestBroker.connect();
+    await declareTopology(RABBITMQ_URL, topologyOf(broker.names));
+    publisher = new AmqpPublisher(RABBITMQ_URL, `dead-letter-test-${randomUUID()}`);
+    deadLetters = new AmqpDeadLetterPublisher(publisher, broker.names.DEAD_LETTER_EXCHANGE);
+  });
+
+  afterAll(async () => {
+    await publisher?.onApplicationShutdown();
+    await broker?.deleteAll();
+    await broker?.close();
+  });
+
+  it('fails when no queue takes the dead letter, so that the original is not acked, and delivers it once one does', async () => {
+    await broker.publish({ externalId: 'A-unroutable-dead-letter' }, { messageId: 'dead-letter-1' });
+    const [original] = (await broker.drain(broker.names.INBOUND_QUEUE)) as ConsumeMessage[];
+    const rejection = { reason: 'invalid-order', detail: 'items is required' } as const;
+    await broker.unbindDeadLetterQueue();
+
+    await expect(deadLetters.publish(original, rejection)).rejects.toThrow(/Dead letter unroutable/);
+
+    await broker.bindDeadLetterQueue();
+    await deadLetters.publish(original, rejection);
+    const [dead] = await broker.drain(broker.names.DEAD_LETTER_QUEUE);
+    expect(dead.content.equals(original.content)).toBe(true);
+    expect(dead.properties.headers?.['x-rejection-reason']).toBe('invalid-order');
   });
 });

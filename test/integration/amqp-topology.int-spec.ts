@@ -1,6 +1,7 @@
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declareTopology, topologyOf } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
+import { queueType } from '../support/rabbitmqctl.js';
 import { type BrokerNames, RABBITMQ_URL, TestBroker } from '../support/test-broker.js';
 
 /** Product A or B got to the broker first and declared things its own way, on fresh names. */
@@ -40,12 +41,31 @@ describe('declareTopology against a real RabbitMQ', () => {
     await broker.drain(settings.inboundQueue);
   });
 
-  it('agrees with a product that declared the queues first as plain durable queues', () =>
+  it("declares the service's own queues as quorum queues, the inbound one with a delivery limit above the service's", () =>
+    withPeerFirst(async (names, channel) => {
+      const settings = topologyOf(names, 3);
+      await declareTopology(RABBITMQ_URL, settings);
+      expect(await queueType(settings.inboundQueue)).toBe('quorum');
+      expect(await queueType(settings.deadLetterQueue)).toBe('quorum');
+      expect(settings.inboundDeliveryLimit).toBe(6);
+      // The same declaration again succeeds only with the very same arguments.
+      await channel.assertQueue(settings.inboundQueue, {
+        durable: true,
+        arguments: {
+          'x-queue-type': 'quorum',
+          'x-delivery-limit': 6,
+          'x-dead-letter-exchange': settings.deadLetterExchange,
+        },
+      });
+    }));
+
+  it('keeps an existing classic inbound queue, with a warning, and a product that declared order.calculated plainly', () =>
     withPeerFirst(async (names, channel) => {
       await channel.assertExchange(names.INBOUND_EXCHANGE, 'topic', { durable: true });
       await channel.assertQueue(names.INBOUND_QUEUE, { durable: true });
       await channel.assertQueue(names.EVENTS_QUEUE, { durable: true });
       await expect(declareTopology(RABBITMQ_URL, topologyOf(names))).resolves.toBeUndefined();
+      expect(await queueType(names.INBOUND_QUEUE)).toBe('classic');
     }));
 
   it('keeps a peer declaration with other settings instead of failing to start', () =>

@@ -31,3 +31,32 @@ export async function queueMessages(queue: string): Promise<number> {
   if (!line) throw new Error(`queue ${queue} not found`);
   return Number(line.split('\t')[1]);
 }
+
+/** The type of `queue` as the broker reports it: `quorum` or `classic`. */
+export async function queueType(queue: string): Promise<string> {
+  const { stdout } = await run('rabbitmqctl', ['list_queues', '-q', '--no-table-headers', 'name', 'type']);
+  const line = stdout.split('\n').find((row) => row.split('\t')[0] === queue);
+  if (!line) throw new Error(`queue ${queue} not found`);
+  return line.split('\t')[1].trim();
+}
+
+/**
+ * Runs `scenario` while the broker's memory alarm is raised (a watermark far below what it uses),
+ * so that it blocks every publishing connection, and restores the watermark it found, exactly,
+ * however the scenario ends. The broker is shared: keep the scenario to a few seconds.
+ */
+export async function withMemoryAlarm<T>(scenario: () => Promise<T>): Promise<T> {
+  const { stdout } = await run('rabbitmqctl', ['eval', 'vm_memory_monitor:get_vm_memory_high_watermark().']);
+  const current = stdout.trim();
+  const restore = /^\{absolute,\s*(\d+)\}$/.exec(current);
+  if (!restore && !/^\d+(\.\d+)?$/.test(current)) throw new Error(`unexpected watermark ${current}`);
+  await run('rabbitmqctl', ['set_vm_memory_high_watermark', '0.0000001']);
+  try {
+    return await scenario();
+  } finally {
+    await run(
+      'rabbitmqctl',
+      restore ? ['set_vm_memory_high_watermark', 'absolute', restore[1]] : ['set_vm_memory_high_watermark', current],
+    );
+  }
+}

@@ -78,6 +78,18 @@ export class TestBroker {
     await this.channel.bindQueue(EVENTS_QUEUE, EVENTS_EXCHANGE, EVENTS_ROUTING_KEY);
   }
 
+  /** Takes the DLQ off the dead-letter exchange: a dead letter then has nowhere to go. */
+  async unbindDeadLetterQueue(): Promise<void> {
+    const { DEAD_LETTER_QUEUE, DEAD_LETTER_EXCHANGE, INBOUND_ROUTING_KEY } = this.names;
+    await this.channel.unbindQueue(DEAD_LETTER_QUEUE, DEAD_LETTER_EXCHANGE, '#');
+    await this.channel.unbindQueue(DEAD_LETTER_QUEUE, DEAD_LETTER_EXCHANGE, INBOUND_ROUTING_KEY);
+  }
+
+  async bindDeadLetterQueue(): Promise<void> {
+    const { DEAD_LETTER_QUEUE, DEAD_LETTER_EXCHANGE } = this.names;
+    await this.channel.bindQueue(DEAD_LETTER_QUEUE, DEAD_LETTER_EXCHANGE, '#');
+  }
+
   async messageCount(queue: string): Promise<number> {
     return (await this.channel.checkQueue(queue)).messageCount;
   }

@@ -53,5 +53,7 @@ export async function prepareDatabase(environment: Environment): Promise<DataSou
 }
 
 export async function prepareBroker(environment: Environment): Promise<void> {
-  await untilReady('RabbitMQ', () => declareTopology(environment.RABBITMQ_URL, topologyOf(environment)));
+  await untilReady('RabbitMQ', () =>
+    declareTopology(environment.RABBITMQ_URL, topologyOf(environment, environment.PROCESSING_MAX_DELIVERIES)),
+  );
 }

@@ -47,7 +47,7 @@ export class OrderServiceMetrics {
 
   readonly eventPublishFailures = new Counter<'reason'>({
     name: 'order_events_publish_failures_total',
-    help: 'OrderCalculated publishes that must be retried: unroutable (no bound queue) or error.',
+    help: 'OrderCalculated publishes that must be retried: unroutable (no bound queue), blocked (broker flow control; left to the sweep) or error.',
     labelNames: ['reason'],
     registers: [this.registry],
   });
@@ -63,7 +63,7 @@ export class OrderServiceMetrics {
     collectDefaultMetrics({ register: this.registry });
     // Every reason is exported from the start, at zero, so a rate() over it never starts from nothing.
     REJECTION_REASONS.forEach((reason) => this.ordersRejected.inc({ reason }, 0));
-    ['unroutable', 'error'].forEach((reason) => this.eventPublishFailures.inc({ reason }, 0));
+    ['unroutable', 'blocked', 'error'].forEach((reason) => this.eventPublishFailures.inc({ reason }, 0));
     let backlog: Promise<OutboxBacklog> | null = null;
     // Both gauges come from one query per scrape.
     // While the database is down the gauges read NaN instead of failing the whole scrape.

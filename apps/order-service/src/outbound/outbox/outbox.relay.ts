@@ -184,6 +184,11 @@ export class OutboxRelay implements OnApplicationBootstrap {
   }
 
   private publishCommitted(messages: readonly CommittedOutboxMessage[]): void {
+    // Under the broker's flow control the rows wait in the outbox, not in memory: the sweep takes them.
+    if (this.publisher.isBlocked()) {
+      this.metrics.eventPublishFailures.inc({ reason: 'blocked' }, messages.length);
+      return;
+    }
     const round = this.publishAndMark(messages).catch((error: unknown) =>
       this.logger.warn({
         message: 'Committed OrderCalculated messages not published or not marked; the sweep will publish them again',
@@ -228,13 +233,18 @@ export class OutboxRelay implements OnApplicationBootstrap {
     let lastPurge = Date.now();
     while (!this.stopping.signal.aborted) {
       try {
+        // No claim while the broker blocks publishing: the rows would sit locked in an open transaction.
+        if (this.publisher.isBlocked()) {
+          await Promise.race([this.publisher.untilUnblocked(), this.idle()]);
+          continue;
+        }
         const { claimed, failed } = await this.relayBatch();
         failures = failed > 0 ? failures + 1 : 0;
         if (failures > 0) {
           await this.pause(failures);
         } else if (claimed < this.settings.batchSize) {
           if (Date.now() - lastPurge >= PURGE_INTERVAL_MS) lastPurge = await this.purge();
-          await sleep(this.settings.pollIntervalMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+          await this.idle();
         }
       } catch (error) {
         failures += 1;
@@ -274,6 +284,10 @@ export class OutboxRelay implements OnApplicationBootstrap {
     ]);
     if (deleted > 0) this.logger.log({ message: 'Purged published outbox rows', deleted });
     return Date.now();
+  }
+
+  private idle(): Promise<void> {
+    return sleep(this.settings.pollIntervalMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
   }
 
   private async pause(failures: number): Promise<void> {
