@@ -77,6 +77,11 @@ const definitions = JSON.parse(file('rabbitmq/definitions.json')) as {
   vhosts: { metadata: { default_queue_type: string } }[];
 };
 
+const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  engines: Variables;
+  scripts: Variables;
+  devDependencies: Variables;
+};
 const defaults = new Environment();
 const route = (handler: object) =>
   `/${Reflect.getMetadata(PATH_METADATA, HealthHttpController)}/${Reflect.getMetadata(PATH_METADATA, handler)}`;
@@ -159,6 +164,14 @@ describe('docker/ against the service', () => {
       .at(-1)!;
     expect(runtimeStage).toMatch(/^USER node$/m);
     expect(file('Dockerfile')).toContain('npm ci --omit=dev');
+  });
+
+  it('starts the image as npm run start:prod does, on the pinned runtime', () => {
+    const cmd = /^CMD (\[.*\])$/m.exec(file('Dockerfile'))?.[1];
+    expect(JSON.parse(cmd ?? '[]')).toEqual(packageJson.scripts['start:prod'].split(' '));
+    const image = /^ARG NODE_IMAGE=node:([\d.]+)-/m.exec(file('Dockerfile'))?.[1];
+    expect(image).toBe(packageJson.devDependencies.node);
+    expect(packageJson.engines.node).toBe(`${image!.split('.')[0]}.x`);
   });
 
   it('points the autoscaler, the disruption budget and the Service at the Deployment pods', () => {

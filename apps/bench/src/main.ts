@@ -35,6 +35,12 @@ const settings = {
   serviceNodeArgs: (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
 };
 
+/** The runtime options production starts the service with (`npm run start:prod`), so the bench measures the same. */
+function serviceRuntimeOptions(): string[] {
+  const { scripts } = JSON.parse(readFileSync(root('package.json'), 'utf8')) as { scripts: Record<string, string> };
+  return scripts['start:prod'].split(' ').filter((word) => word.startsWith('--'));
+}
+
 function integer(variable: string, fallback: number): number {
   const value = Number(process.env[variable] ?? fallback);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${variable} must be a positive integer`);
@@ -236,19 +242,23 @@ async function main(): Promise<void> {
     const servicePort = await freePort();
     const started = Date.now();
     // The service as configured by default (LOG_LEVEL included), on its own names and database.
-    service = spawn(process.execPath, [...settings.serviceNodeArgs, root('dist/apps/order-service/src/main.js')], {
-      env: {
-        ...process.env,
-        ...names,
-        DATABASE_URL: databaseUrl,
-        HTTP_PORT: String(servicePort),
-        // The limiter guards product B's share; the benchmark measures what one replica can serve.
-        HTTP_RATE_LIMIT_PER_MINUTE: '0',
-        SERVICE_NAME: tag,
-        API_KEYS: API_KEY,
+    service = spawn(
+      process.execPath,
+      [...serviceRuntimeOptions(), ...settings.serviceNodeArgs, root('dist/apps/order-service/src/main.js')],
+      {
+        env: {
+          ...process.env,
+          ...names,
+          DATABASE_URL: databaseUrl,
+          HTTP_PORT: String(servicePort),
+          // The limiter guards product B's share; the benchmark measures what one replica can serve.
+          HTTP_RATE_LIMIT_PER_MINUTE: '0',
+          SERVICE_NAME: tag,
+          API_KEYS: API_KEY,
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    );
     // The drain is timed from the consumer's attach, as the reference times its own: start-up
     // (database creation, migrations, Nest's boot) is reported apart.
     const attached = await consumerAttached(channel, names.INBOUND_QUEUE, service);

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { prepareBroker, prepareDatabase } from './bootstrap.js';
@@ -15,8 +14,6 @@ import { PinoLogger } from './observability/pino.logger.js';
 
 async function main(): Promise<void> {
   const environment = loadEnvironment();
-  if (environment.HEAP_GROWTH_PERCENT > 0)
-    setFlagsFromString(`--heap-growing-percent=${environment.HEAP_GROWTH_PERCENT}`);
   const logger = new PinoLogger(environment.LOG_LEVEL as LogLevel, environment.SERVICE_NAME);
   Logger.overrideLogger(logger);
   const dataSource = await prepareDatabase(environment);

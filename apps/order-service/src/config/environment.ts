@@ -125,15 +125,6 @@ export class Environment {
 
   @integerSetting('OUTBOX_RETENTION_HOURS', 1, 24 * 365)
   OUTBOX_RETENTION_HOURS = 24;
-
-  /**
-   * How far V8 lets the old generation grow past what a full collection left alive, in percent: at
-   * 150 the heap is collected again at 2.5× the live data. 0 keeps V8's own policy, which on a
-   * machine with memory to spare grows to 4×: in a drain, 185 MB of old space for some 55 MB alive,
-   * mostly deliveries that outlived two young collections (architecture.md, capacity).
-   */
-  @integerSetting('HEAP_GROWTH_PERCENT', 0, 1000)
-  HEAP_GROWTH_PERCENT = 150;
 }
 
 export const DEVELOPMENT_API_KEY = 'local-development-key';
