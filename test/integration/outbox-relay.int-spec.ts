@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderServiceMetrics } from '../../apps/order-service/src/observability/order-service.metrics.js';
 import { declareTopology, topologyOf } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
 import { AmqpPublisher } from '../../apps/order-service/src/outbound/amqp/amqp-publisher.js';
-import { OutboxRelay, OutboxRelaySettings } from '../../apps/order-service/src/outbound/outbox/outbox.relay.js';
+import { AmqpOrderCalculatedPublisher } from '../../apps/order-service/src/outbound/outbox/amqp/amqp-order-calculated.publisher.js';
+import { OutboxRelaySettings } from '../../apps/order-service/src/outbound/outbox/outbox-relay.settings.js';
+import { OutboxRelay } from '../../apps/order-service/src/outbound/outbox/outbox.relay.js';
+import { PostgresOutboxStore } from '../../apps/order-service/src/outbound/outbox/postgres/postgres-outbox.store.js';
 import {
   type CommittedOutboxMessage,
   OutboxSignal,
@@ -25,23 +28,25 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
   let publisher: AmqpPublisher;
   let metrics: OrderServiceMetrics;
 
-  const relayTo = (exchange: string, batchSize = 50, sweepAfterMs = 0, signal = new OutboxSignal()) =>
-    new OutboxRelay(
-      database.dataSource,
-      publisher,
+  const relayTo = (exchange: string, batchSize = 50, sweepAfterMs = 0, signal = new OutboxSignal()) => {
+    const settings = new OutboxRelaySettings({
+      exchange,
+      routingKey: broker.names.EVENTS_ROUTING_KEY,
+      batchSize,
+      pollIntervalMs: 50,
+      sweepAfterMs,
+      retentionHours: 24,
+      retryBaseDelayMs: 10,
+      retryMaxDelayMs: 100,
+    });
+    return new OutboxRelay(
+      new PostgresOutboxStore(database.dataSource),
+      new AmqpOrderCalculatedPublisher(publisher, settings),
       signal,
-      new OutboxRelaySettings({
-        exchange,
-        routingKey: broker.names.EVENTS_ROUTING_KEY,
-        batchSize,
-        pollIntervalMs: 50,
-        sweepAfterMs,
-        retentionHours: 24,
-        retryBaseDelayMs: 10,
-        retryMaxDelayMs: 100,
-      }),
+      settings,
       metrics,
     );
+  };
 
   /** Rows as the outbox adapter writes them: the payload is the exact text to publish. */
   const committedEvents = (count: number, age = '0 s'): Promise<CommittedOutboxMessage[]> =>

@@ -31,10 +31,12 @@ import { MetricsHttpController } from './observability/metrics.http-controller.j
 import { OrderServiceMetrics } from './observability/order-service.metrics.js';
 import { AmqpDeadLetterPublisher } from './outbound/amqp/amqp-dead-letter.publisher.js';
 import { AmqpPublisher } from './outbound/amqp/amqp-publisher.js';
-import { readOutboxBacklog } from './outbound/outbox/postgres/outbox-backlog.js';
-import { OutboxRelay, OutboxRelaySettings } from './outbound/outbox/outbox.relay.js';
+import { AmqpOrderCalculatedPublisher } from './outbound/outbox/amqp/amqp-order-calculated.publisher.js';
+import { OutboxRelaySettings } from './outbound/outbox/outbox-relay.settings.js';
+import { OutboxRelay } from './outbound/outbox/outbox.relay.js';
 import { OutboxSignal } from './outbound/outbox/outbox.signal.js';
 import { DatabaseLifecycle } from './outbound/postgres/database-lifecycle.js';
+import { PostgresOutboxStore } from './outbound/outbox/postgres/postgres-outbox.store.js';
 import { TypeOrmOrderEventsOutbox } from './outbound/outbox/postgres/typeorm-order-events.outbox.js';
 import { TypeOrmOrderViewStore } from './outbound/postgres/typeorm-order-view.store.js';
 import { TypeOrmOrderRepository } from './outbound/postgres/typeorm-order.repository.js';
@@ -54,6 +56,7 @@ const persistenceProviders = [
   { provide: OrderRepository, useClass: TypeOrmOrderRepository },
   { provide: OrderViewStore, useClass: TypeOrmOrderViewStore },
   { provide: OrderEventsOutbox, useClass: TypeOrmOrderEventsOutbox },
+  PostgresOutboxStore,
 ];
 
 const messagingProviders = [
@@ -105,6 +108,7 @@ const messagingProviders = [
       }),
     inject: [Environment],
   },
+  AmqpOrderCalculatedPublisher,
   OutboxRelay,
   GracefulShutdown,
 ];
@@ -120,8 +124,8 @@ const httpProviders = [
   AmqpHealthIndicator,
   {
     provide: OrderServiceMetrics,
-    useFactory: (dataSource: DataSource) => new OrderServiceMetrics(() => readOutboxBacklog(dataSource)),
-    inject: [DataSource],
+    useFactory: (outbox: PostgresOutboxStore) => new OrderServiceMetrics(() => outbox.backlog()),
+    inject: [PostgresOutboxStore],
   },
 ];
 
