@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -182,6 +182,26 @@ describe('docker/ against the service', () => {
     expect(labels).toMatchObject(budget.selector.matchLabels);
     expect(labels).toMatchObject(manifest('Service').spec.selector);
     expect(budget.minAvailable).toBeLessThan(autoscaler.minReplicas);
+  });
+
+  it('starts only built entry points whose source exists, here and in the npm scripts', () => {
+    const texts = [
+      file('Dockerfile'),
+      file('docker-compose.yml'),
+      ...K8S_FILES.map((name) => file(`k8s/${name}`)),
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ];
+    const sources = texts.flatMap((text) =>
+      [...text.matchAll(/dist\/(apps\/[\w/.-]+)\.js/g)].map(([, path]) => `${path}.ts`),
+    );
+    expect(sources).toEqual(
+      expect.arrayContaining([
+        'apps/order-service/src/main.ts',
+        'apps/order-service/src/cli/migrate.ts',
+        'apps/order-service/src/cli/dlq-replay.ts',
+      ]),
+    );
+    expect(sources.filter((path) => !existsSync(new URL(`../../${path}`, import.meta.url)))).toEqual([]);
   });
 
   it('lists every manifest in the kustomization', () => {
