@@ -7,6 +7,7 @@ import { AppModule } from './app.module.js';
 import { prepareBroker, prepareDatabase } from './bootstrap.js';
 import { loadEnvironment } from './config/environment.js';
 import { AmqpOrderPlacedServer } from './inbound/amqp/amqp-order-placed.server.js';
+import { ControlCharacterPipe } from './inbound/http/control-character.pipe.js';
 import { HttpErrorFilter } from './inbound/http/http-error.filter.js';
 import { HTTP_BODY_LIMIT_BYTES, hardenHttp } from './inbound/http/http-hardening.js';
 import { setUpOpenApi } from './inbound/http/open-api.js';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   );
   await hardenHttp(app, { rateLimitPerMinute: environment.HTTP_RATE_LIMIT_PER_MINUTE });
   app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalPipes(new ControlCharacterPipe());
   setUpOpenApi(app);
   app.connectMicroservice({ strategy: inbound });
   app.enableShutdownHooks();
