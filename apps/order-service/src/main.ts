@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { prepareBroker, prepareDatabase } from './bootstrap.js';
-import { loadEnvironment } from './config/environment.js';
+import { applyApiKeyPolicy, DEVELOPMENT_API_KEY, loadEnvironment } from './config/environment.js';
 import { AmqpOrderPlacedServer } from './inbound/amqp/amqp-order-placed.server.js';
 import { ControlCharacterPipe } from './inbound/http/control-character.pipe.js';
 import { HttpErrorFilter } from './inbound/http/http-error.filter.js';
@@ -17,6 +17,13 @@ async function main(): Promise<void> {
   const environment = loadEnvironment();
   const logger = new PinoLogger(environment.LOG_LEVEL as LogLevel, environment.SERVICE_NAME);
   Logger.overrideLogger(logger);
+  if (applyApiKeyPolicy(environment) === 'development') {
+    logger.warn(
+      `NODE_ENV=development and no API_KEYS: the REST API accepts the development key "${DEVELOPMENT_API_KEY}"; ` +
+        'never run a shared or production service like this',
+      'Bootstrap',
+    );
+  }
   const dataSource = await prepareDatabase(environment);
   await prepareBroker(environment);
   const inbound = new AmqpOrderPlacedServer({

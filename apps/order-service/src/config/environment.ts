@@ -101,12 +101,13 @@ export class Environment {
   @MinLength(1, { message: 'SERVICE_NAME must not be empty' })
   SERVICE_NAME = 'order-service';
 
+  /** Production unless set: only an explicit `development` (as `npm start` sets) allows the development key. */
   @IsIn(['development', 'test', 'production'], { message: 'NODE_ENV must be one of development, test, production' })
-  NODE_ENV = 'development';
+  NODE_ENV = 'production';
 
   /**
-   * Product B's API keys, comma-separated. Outside production an unset list falls back to
-   * DEVELOPMENT_API_KEY so that the quick start works; production refuses to start without keys.
+   * Product B's API keys, comma-separated. Unset, the service starts only with NODE_ENV=development,
+   * on DEVELOPMENT_API_KEY (see applyApiKeyPolicy).
    */
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? splitList(value) : value))
   @IsString({ each: true })
@@ -182,11 +183,43 @@ export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
       }),
     );
   }
-  if (environment.API_KEYS.length === 0) {
-    if (environment.NODE_ENV === 'production') {
-      throw new InvalidConfigurationError(['API_KEYS must be set when NODE_ENV is production']);
-    }
-    environment.API_KEYS = [DEVELOPMENT_API_KEY];
-  }
   return environment;
+}
+
+/** The texts of docker/k8s/secret.example.yaml and their like: never a real secret. */
+const PLACEHOLDER = /change-?me|placeholder|example/i;
+
+/**
+ * The service's keys (the CLIs need none): configured ones, or the development key when NODE_ENV
+ * is explicitly `development`. Production also refuses the development key and any placeholder,
+ * in a key or in a connection URL's password, so an example Secret applied by mistake stops the start.
+ */
+export function applyApiKeyPolicy(environment: Environment): 'configured' | 'development' {
+  if (environment.NODE_ENV === 'production') {
+    const problems = [
+      ...(environment.API_KEYS.some((key) => key === DEVELOPMENT_API_KEY || PLACEHOLDER.test(key))
+        ? ['API_KEYS holds the development key or a placeholder; set real keys']
+        : []),
+      ...(['DATABASE_URL', 'RABBITMQ_URL'] as const)
+        .filter((variable) => PLACEHOLDER.test(passwordOf(environment[variable])))
+        .map((variable) => `${variable} has a placeholder password; set the real one`),
+    ];
+    if (problems.length > 0) throw new InvalidConfigurationError(problems);
+  }
+  if (environment.API_KEYS.length > 0) return 'configured';
+  if (environment.NODE_ENV !== 'development') {
+    throw new InvalidConfigurationError([
+      'API_KEYS must be set (or NODE_ENV=development, for the development key on a developer machine)',
+    ]);
+  }
+  environment.API_KEYS = [DEVELOPMENT_API_KEY];
+  return 'development';
+}
+
+function passwordOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return '';
+  }
 }
