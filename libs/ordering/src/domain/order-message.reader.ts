@@ -8,6 +8,8 @@ import { hasRfc3339Form, parseRfc3339 } from './rfc3339.js';
 const EXTERNAL_ID_MAX_LENGTH = 64;
 const EXTERNAL_ID_FORBIDDEN = /[^A-Za-z0-9._:-]/u;
 const MAX_QUANTITY = 1_000_000n;
+/** A longer integer literal is out of range whatever its digits: refused before BigInt reads it. */
+const MAX_QUANTITY_LITERAL_LENGTH = MAX_QUANTITY.toString().length;
 
 interface Length {
   readonly min: number;
@@ -98,15 +100,19 @@ export function readQuantity(value: unknown, field: string): number {
     throw new InvalidOrderError(field, `must be a JSON integer, not a string (${quote(value)})`);
   }
   const quantity = wholeNumber(value, field);
-  if (quantity < 1n || quantity > MAX_QUANTITY) {
-    throw new InvalidOrderError(field, `must be between 1 and ${MAX_QUANTITY}; got ${abbreviate(quantity.toString())}`);
+  if (quantity === null || quantity < 1n || quantity > MAX_QUANTITY) {
+    const written = value instanceof NumberLiteral ? value.text : String(quantity);
+    throw new InvalidOrderError(field, `must be between 1 and ${MAX_QUANTITY}; got ${abbreviate(written)}`);
   }
   return Number(quantity);
 }
 
-function wholeNumber(value: unknown, field: string): bigint {
+/** The integer written, or null when its literal alone shows it is out of range. */
+function wholeNumber(value: unknown, field: string): bigint | null {
   if (value instanceof NumberLiteral) {
-    if (/^-?[0-9]+$/.test(value.text)) return BigInt(value.text);
+    if (/^-?[0-9]+$/.test(value.text)) {
+      return value.text.length > MAX_QUANTITY_LITERAL_LENGTH ? null : BigInt(value.text);
+    }
     throw new InvalidOrderError(
       field,
       `must be a JSON integer, written without a decimal point or exponent; got ${abbreviate(value.text)}`,
