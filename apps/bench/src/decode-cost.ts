@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { PlacedOrder } from '@app/ordering';
-import { decodeOrderMessage } from '../../order-service/src/inbound/amqp/order-message.decoder.js';
+import { decodeOrderMessage } from '../../order-service/src/messaging/order-message.decoder.js';
 
 /*
  * `npm run bench:decode`: how long one worst-case message holds the event loop, decoded (UTF-8,

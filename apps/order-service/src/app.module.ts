@@ -36,7 +36,7 @@ import { OutboxRelay, OutboxRelaySettings } from './outbound/outbox/outbox.relay
 import { OutboxSignal } from './outbound/outbox/outbox.signal.js';
 import { DatabaseLifecycle } from './outbound/postgres/database-lifecycle.js';
 import { TypeOrmOrderEventsOutbox } from './outbound/outbox/postgres/typeorm-order-events.outbox.js';
-import { TypeOrmOrderViewStore } from './outbound/postgres/typeorm-order-view.store.js';
+import { OrderViewStoreSettings, TypeOrmOrderViewStore } from './outbound/postgres/typeorm-order-view.store.js';
 import { TypeOrmOrderRepository } from './outbound/postgres/typeorm-order.repository.js';
 import { TypeOrmUnitOfWork } from './outbound/postgres/typeorm-unit-of-work.js';
 import { RandomUuidGenerator } from './outbound/system/random-uuid.generator.js';
@@ -53,6 +53,11 @@ const persistenceProviders = [
   { provide: UnitOfWork, useExisting: TypeOrmUnitOfWork },
   { provide: OrderRepository, useClass: TypeOrmOrderRepository },
   { provide: OrderViewStore, useClass: TypeOrmOrderViewStore },
+  {
+    provide: OrderViewStoreSettings,
+    useFactory: (environment: Environment) => new OrderViewStoreSettings(environment.HTTP_PAGE_MAX_BYTES),
+    inject: [Environment],
+  },
   { provide: OrderEventsOutbox, useClass: TypeOrmOrderEventsOutbox },
 ];
 

@@ -1,4 +1,5 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
+import { DEFAULT_PAGE_MAX_BYTES } from '../outbound/postgres/typeorm-order-view.store.js';
 import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const AMQP_NAME = /^[A-Za-z0-9._:-]{1,255}$/;
@@ -44,6 +45,13 @@ export class Environment {
    */
   @integerSetting('HTTP_RATE_LIMIT_PER_MINUTE', 0, 10_000_000)
   HTTP_RATE_LIMIT_PER_MINUTE = 12_000;
+
+  /**
+   * Bytes of order documents in one page of GET /orders: a page ends early, with nextCursor, before
+   * the orders in it pass this size (one order alone always fits).
+   */
+  @integerSetting('HTTP_PAGE_MAX_BYTES', 64 * 1024, 256 * 1024 * 1024)
+  HTTP_PAGE_MAX_BYTES = DEFAULT_PAGE_MAX_BYTES;
 
   @amqpName('INBOUND_EXCHANGE')
   INBOUND_EXCHANGE = 'orders.inbound';
