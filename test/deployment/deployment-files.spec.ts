@@ -3,7 +3,12 @@ import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { SHUTDOWN_GRACE_MS } from '../../apps/order-service/src/app.module.js';
-import { Environment, loadEnvironment } from '../../apps/order-service/src/config/environment.js';
+import {
+  applyApiKeyPolicy,
+  DEVELOPMENT_API_KEY,
+  Environment,
+  loadEnvironment,
+} from '../../apps/order-service/src/config/environment.js';
 import { HealthHttpController } from '../../apps/order-service/src/health/health.http-controller.js';
 import { PUBLISH_TIMEOUT_MS } from '../../apps/order-service/src/outbound/amqp/amqp-publisher.js';
 
@@ -73,9 +78,12 @@ const manifest = (kind: string, name?: string): K8sObject => {
 // Compose files use YAML merge keys (`<<: *anchor`), which YAML 1.2 leaves off by default.
 const compose = parse(file('docker-compose.yml'), { merge: true }) as { services: Record<string, ComposeService> };
 const definitions = JSON.parse(file('rabbitmq/definitions.json')) as {
+  users: Record<string, unknown>[];
+  permissions: { user: string; configure: string; write: string; read: string }[];
   policies: RabbitPolicy[];
   vhosts: { metadata: { default_queue_type: string } }[];
 };
+const kustomization = parse(file('k8s/kustomization.yaml')) as { resources: string[] };
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   engines: Variables;
@@ -125,6 +133,73 @@ describe('docker/ against the service', () => {
       expect(Object.keys(defaults)).toEqual(expect.arrayContaining(Object.keys(environment)));
       expect(() => loadEnvironment({ ...environment, NODE_ENV: 'production' })).not.toThrow();
     }
+  });
+
+  it('applies no Secret: the example one stays out of the kustomization, and production refuses its placeholders', () => {
+    const applied = kustomization.resources.flatMap((name) =>
+      parseAllDocuments(file(`k8s/${name}`)).map((document) => (document.toJS() as K8sObject).kind),
+    );
+    expect(applied).not.toContain('Secret');
+    expect(K8S_FILES).toContain('secret.example.yaml');
+    const example = podEnvironment(container);
+    expect(() => applyApiKeyPolicy(loadEnvironment({ ...example, NODE_ENV: 'production' }))).toThrow(
+      /API_KEYS holds the development key or a placeholder.*\n.*DATABASE_URL has a placeholder password.*\n.*RABBITMQ_URL/s,
+    );
+    expect(() =>
+      applyApiKeyPolicy(loadEnvironment({ NODE_ENV: 'production', API_KEYS: DEVELOPMENT_API_KEY })),
+    ).toThrow();
+    expect(podEnvironment(container).NODE_ENV).toBe('production');
+  });
+
+  it('starts on the development key only from npm start, never from start:prod or the image', () => {
+    const scripts = (
+      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    expect(scripts.start).toMatch(/NODE_ENV=development npm run start:prod$/);
+    expect(scripts['start:prod']).not.toContain('NODE_ENV=development');
+    expect(file('Dockerfile')).toMatch(/^ENV NODE_ENV=production$/m);
+    expect(new Environment().NODE_ENV).toBe('production');
+  });
+
+  it('gives the service a least-privilege RabbitMQ user with no password in the repository', () => {
+    const [user] = definitions.users;
+    expect(definitions.users).toHaveLength(1);
+    expect(user).not.toHaveProperty('password_hash');
+    expect(user).not.toHaveProperty('password');
+    expect(user.tags).toEqual([]);
+    const [permission] = definitions.permissions;
+    expect(definitions.permissions).toHaveLength(1);
+    expect(permission.user).toBe(user.name);
+    const names = [
+      defaults.INBOUND_EXCHANGE,
+      defaults.INBOUND_QUEUE,
+      defaults.DEAD_LETTER_EXCHANGE,
+      defaults.DEAD_LETTER_QUEUE,
+      defaults.EVENTS_EXCHANGE,
+      defaults.EVENTS_QUEUE,
+    ];
+    for (const pattern of [permission.configure, permission.write, permission.read].map((text) => new RegExp(text))) {
+      for (const name of names) expect(pattern.test(name), name).toBe(true);
+      for (const foreign of [
+        '',
+        'amq.default',
+        'amq.topic',
+        'other-service.queue',
+        'orders.inbound.x',
+        'xorders.events',
+      ]) {
+        expect(pattern.test(foreign), foreign).toBe(false);
+      }
+    }
+  });
+
+  it('installs the production dependencies of the image without install scripts', () => {
+    const stage = file('Dockerfile')
+      .split(/^FROM /m)
+      .find((each) => each.includes('AS production-dependencies'))!;
+    expect(stage).toMatch(/npm ci --omit=dev --ignore-scripts/);
   });
 
   it('exposes the default HTTP port everywhere', () => {
@@ -204,9 +279,9 @@ describe('docker/ against the service', () => {
     expect(sources.filter((path) => !existsSync(new URL(`../../${path}`, import.meta.url)))).toEqual([]);
   });
 
-  it('lists every manifest in the kustomization', () => {
-    const kustomization = parse(file('k8s/kustomization.yaml')) as { resources: string[] };
-    expect([...kustomization.resources].sort()).toEqual([...K8S_FILES].sort());
+  it('lists every manifest but the example Secret in the kustomization', () => {
+    const manifestsToApply = K8S_FILES.filter((name) => !name.endsWith('.example.yaml'));
+    expect([...kustomization.resources].sort()).toEqual([...manifestsToApply].sort());
   });
 
   it('dead-letters the inbound queue after a bounded number of deliveries, after the service gives up itself', () => {

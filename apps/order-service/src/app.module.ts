@@ -38,7 +38,7 @@ import { OutboxSignal } from './outbound/outbox/outbox.signal.js';
 import { DatabaseLifecycle } from './outbound/postgres/database-lifecycle.js';
 import { PostgresOutboxStore } from './outbound/outbox/postgres/postgres-outbox.store.js';
 import { TypeOrmOrderEventsOutbox } from './outbound/outbox/postgres/typeorm-order-events.outbox.js';
-import { TypeOrmOrderViewStore } from './outbound/postgres/typeorm-order-view.store.js';
+import { OrderViewStoreSettings, TypeOrmOrderViewStore } from './outbound/postgres/typeorm-order-view.store.js';
 import { TypeOrmOrderRepository } from './outbound/postgres/typeorm-order.repository.js';
 import { TypeOrmUnitOfWork } from './outbound/postgres/typeorm-unit-of-work.js';
 import { RandomUuidGenerator } from './outbound/system/random-uuid.generator.js';
@@ -55,6 +55,11 @@ const persistenceProviders = [
   { provide: UnitOfWork, useExisting: TypeOrmUnitOfWork },
   { provide: OrderRepository, useClass: TypeOrmOrderRepository },
   { provide: OrderViewStore, useClass: TypeOrmOrderViewStore },
+  {
+    provide: OrderViewStoreSettings,
+    useFactory: (environment: Environment) => new OrderViewStoreSettings(environment.HTTP_PAGE_MAX_BYTES),
+    inject: [Environment],
+  },
   { provide: OrderEventsOutbox, useClass: TypeOrmOrderEventsOutbox },
   PostgresOutboxStore,
 ];

@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { prepareBroker, prepareDatabase } from './bootstrap.js';
-import { loadEnvironment } from './config/environment.js';
+import { applyApiKeyPolicy, DEVELOPMENT_API_KEY, loadEnvironment } from './config/environment.js';
 import { AmqpOrderPlacedServer } from './inbound/amqp/amqp-order-placed.server.js';
+import { ControlCharacterPipe } from './inbound/http/control-character.pipe.js';
 import { HttpErrorFilter } from './inbound/http/http-error.filter.js';
 import { HTTP_BODY_LIMIT_BYTES, hardenHttp } from './inbound/http/http-hardening.js';
 import { setUpOpenApi } from './inbound/http/open-api.js';
@@ -16,6 +17,13 @@ async function main(): Promise<void> {
   const environment = loadEnvironment();
   const logger = new PinoLogger(environment.LOG_LEVEL as LogLevel, environment.SERVICE_NAME);
   Logger.overrideLogger(logger);
+  if (applyApiKeyPolicy(environment) === 'development') {
+    logger.warn(
+      `NODE_ENV=development and no API_KEYS: the REST API accepts the development key "${DEVELOPMENT_API_KEY}"; ` +
+        'never run a shared or production service like this',
+      'Bootstrap',
+    );
+  }
   const dataSource = await prepareDatabase(environment);
   await prepareBroker(environment);
   const inbound = new AmqpOrderPlacedServer({
@@ -33,6 +41,7 @@ async function main(): Promise<void> {
   );
   await hardenHttp(app, { rateLimitPerMinute: environment.HTTP_RATE_LIMIT_PER_MINUTE });
   app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalPipes(new ControlCharacterPipe());
   setUpOpenApi(app);
   app.connectMicroservice({ strategy: inbound });
   app.enableShutdownHooks();

@@ -1,4 +1,5 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
+import { DEFAULT_PAGE_MAX_BYTES } from '../outbound/postgres/typeorm-order-view.store.js';
 import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const AMQP_NAME = /^[A-Za-z0-9._:-]{1,255}$/;
@@ -44,6 +45,13 @@ export class Environment {
    */
   @integerSetting('HTTP_RATE_LIMIT_PER_MINUTE', 0, 10_000_000)
   HTTP_RATE_LIMIT_PER_MINUTE = 12_000;
+
+  /**
+   * Bytes of order documents in one page of GET /orders: a page ends early, with nextCursor, before
+   * the orders in it pass this size (one order alone always fits).
+   */
+  @integerSetting('HTTP_PAGE_MAX_BYTES', 64 * 1024, 256 * 1024 * 1024)
+  HTTP_PAGE_MAX_BYTES = DEFAULT_PAGE_MAX_BYTES;
 
   @amqpName('INBOUND_EXCHANGE')
   INBOUND_EXCHANGE = 'orders.inbound';
@@ -101,12 +109,13 @@ export class Environment {
   @MinLength(1, { message: 'SERVICE_NAME must not be empty' })
   SERVICE_NAME = 'order-service';
 
+  /** Production unless set: only an explicit `development` (as `npm start` sets) allows the development key. */
   @IsIn(['development', 'test', 'production'], { message: 'NODE_ENV must be one of development, test, production' })
-  NODE_ENV = 'development';
+  NODE_ENV = 'production';
 
   /**
-   * Product B's API keys, comma-separated. Outside production an unset list falls back to
-   * DEVELOPMENT_API_KEY so that the quick start works; production refuses to start without keys.
+   * Product B's API keys, comma-separated. Unset, the service starts only with NODE_ENV=development,
+   * on DEVELOPMENT_API_KEY (see applyApiKeyPolicy).
    */
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? splitList(value) : value))
   @IsString({ each: true })
@@ -182,11 +191,43 @@ export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
       }),
     );
   }
-  if (environment.API_KEYS.length === 0) {
-    if (environment.NODE_ENV === 'production') {
-      throw new InvalidConfigurationError(['API_KEYS must be set when NODE_ENV is production']);
-    }
-    environment.API_KEYS = [DEVELOPMENT_API_KEY];
-  }
   return environment;
+}
+
+/** The texts of docker/k8s/secret.example.yaml and their like: never a real secret. */
+const PLACEHOLDER = /change-?me|placeholder|example/i;
+
+/**
+ * The service's keys (the CLIs need none): configured ones, or the development key when NODE_ENV
+ * is explicitly `development`. Production also refuses the development key and any placeholder,
+ * in a key or in a connection URL's password, so an example Secret applied by mistake stops the start.
+ */
+export function applyApiKeyPolicy(environment: Environment): 'configured' | 'development' {
+  if (environment.NODE_ENV === 'production') {
+    const problems = [
+      ...(environment.API_KEYS.some((key) => key === DEVELOPMENT_API_KEY || PLACEHOLDER.test(key))
+        ? ['API_KEYS holds the development key or a placeholder; set real keys']
+        : []),
+      ...(['DATABASE_URL', 'RABBITMQ_URL'] as const)
+        .filter((variable) => PLACEHOLDER.test(passwordOf(environment[variable])))
+        .map((variable) => `${variable} has a placeholder password; set the real one`),
+    ];
+    if (problems.length > 0) throw new InvalidConfigurationError(problems);
+  }
+  if (environment.API_KEYS.length > 0) return 'configured';
+  if (environment.NODE_ENV !== 'development') {
+    throw new InvalidConfigurationError([
+      'API_KEYS must be set (or NODE_ENV=development, for the development key on a developer machine)',
+    ]);
+  }
+  environment.API_KEYS = [DEVELOPMENT_API_KEY];
+  return 'development';
+}
+
+function passwordOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return '';
+  }
 }
