@@ -34,6 +34,7 @@ import { AmqpPublisher } from './outbound/amqp/amqp-publisher.js';
 import { AmqpOrderCalculatedPublisher } from './outbound/outbox/amqp/amqp-order-calculated.publisher.js';
 import { OutboxRelaySettings } from './outbound/outbox/outbox-relay.settings.js';
 import { OutboxRelay } from './outbound/outbox/outbox.relay.js';
+import { AmqpQueueDepths } from './outbound/amqp/amqp-queue-depths.js';
 import { OutboxSignal } from './outbound/outbox/outbox.signal.js';
 import { DatabaseLifecycle } from './outbound/postgres/database-lifecycle.js';
 import { PostgresOutboxStore } from './outbound/outbox/postgres/postgres-outbox.store.js';
@@ -128,9 +129,28 @@ const httpProviders = [
   PostgresHealthIndicator,
   AmqpHealthIndicator,
   {
+    provide: AmqpQueueDepths,
+    useFactory: (environment: Environment) =>
+      new AmqpQueueDepths(environment.RABBITMQ_URL, `${environment.SERVICE_NAME} metrics`),
+    inject: [Environment],
+  },
+  {
     provide: OrderServiceMetrics,
-    useFactory: (outbox: PostgresOutboxStore) => new OrderServiceMetrics(() => outbox.backlog()),
-    inject: [PostgresOutboxStore],
+    useFactory: (
+      environment: Environment,
+      outbox: PostgresOutboxStore,
+      queues: AmqpQueueDepths,
+      database: PostgresHealthIndicator,
+      broker: AmqpHealthIndicator,
+    ) =>
+      new OrderServiceMetrics({
+        outboxBacklog: () => outbox.backlog(),
+        queueDepths: () =>
+          queues.read({ inbound: environment.INBOUND_QUEUE, deadLetter: environment.DEAD_LETTER_QUEUE }),
+        ready: async () => (await database.check()).database.status === 'up' && broker.check().broker.status === 'up',
+        inboundPrefetch: environment.INBOUND_PREFETCH,
+      }),
+    inject: [Environment, PostgresOutboxStore, AmqpQueueDepths, PostgresHealthIndicator, AmqpHealthIndicator],
   },
 ];
 

@@ -11,6 +11,8 @@ import { ControlCharacterPipe } from './inbound/http/control-character.pipe.js';
 import { HttpErrorFilter } from './inbound/http/http-error.filter.js';
 import { HTTP_BODY_LIMIT_BYTES, hardenHttp } from './inbound/http/http-hardening.js';
 import { setUpOpenApi } from './inbound/http/open-api.js';
+import { recordHttpMetrics } from './observability/http-metrics.js';
+import { OrderServiceMetrics } from './observability/order-service.metrics.js';
 import { PinoLogger } from './observability/pino.logger.js';
 
 async function main(): Promise<void> {
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
     { logger },
   );
   await hardenHttp(app, { rateLimitPerMinute: environment.HTTP_RATE_LIMIT_PER_MINUTE });
+  recordHttpMetrics(app, app.get(OrderServiceMetrics));
   app.useGlobalFilters(new HttpErrorFilter());
   app.useGlobalPipes(new ControlCharacterPipe());
   setUpOpenApi(app);
