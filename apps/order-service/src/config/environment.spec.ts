@@ -59,6 +59,14 @@ describe('loadEnvironment', () => {
     expect(() => loadEnvironment({ NODE_ENV: 'production' })).toThrow(/API_KEYS must be set/);
   });
 
+  it("reads RABBITMQ_URL as one node's URL or a cluster's, comma-separated, and refuses a list with a bad entry", () => {
+    const cluster = 'amqp://svc:pw@rabbit-0:5672, amqp://svc:pw@rabbit-1:5672,amqps://svc:pw@rabbit-2:5671';
+    expect(loadEnvironment({ RABBITMQ_URL: cluster }).RABBITMQ_URL).toBe(cluster);
+    const load = () => loadEnvironment({ RABBITMQ_URL: 'amqp://svc:first@rabbit-0,http://svc:second@rabbit-1' });
+    expect(load).toThrow(/RABBITMQ_URL must be an amqp:\/\/ or amqps:\/\/ URL, or a comma-separated list of them/);
+    expect(load).not.toThrow(/first|second/);
+  });
+
   it('never repeats a secret in its error, and masks the password of a URL', () => {
     const load = () =>
       loadEnvironment({ API_KEYS: 'short-secret', RABBITMQ_URL: 'http://user:hunter2@broker', INBOUND_PREFETCH: 'x' });

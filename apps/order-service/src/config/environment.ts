@@ -32,7 +32,10 @@ export class Environment {
   @IsBoolean({ message: 'MIGRATIONS_RUN must be true or false' })
   MIGRATIONS_RUN = true;
 
-  @Matches(/^amqps?:\/\/.+/, { message: 'RABBITMQ_URL must be an amqp:// or amqps:// URL' })
+  /** One node, or a cluster's nodes comma-separated: clients connect to the first that answers. */
+  @Matches(/^\s*amqps?:\/\/[^,\s]+(\s*,\s*amqps?:\/\/[^,\s]+)*\s*$/, {
+    message: 'RABBITMQ_URL must be an amqp:// or amqps:// URL, or a comma-separated list of them',
+  })
   RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
   @integerSetting('HTTP_PORT', 0, 65535)
