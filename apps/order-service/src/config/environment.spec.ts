@@ -67,6 +67,15 @@ describe('loadEnvironment', () => {
     expect(load).not.toThrow(/first|second/);
   });
 
+  it('runs migrations through DATABASE_URL unless MIGRATION_DATABASE_URL names another database URL', () => {
+    expect(loadEnvironment({}).MIGRATION_DATABASE_URL).toBe('');
+    const direct = 'postgres://owner@db-primary:5432/orders';
+    expect(loadEnvironment({ MIGRATION_DATABASE_URL: direct }).MIGRATION_DATABASE_URL).toBe(direct);
+    expect(() => loadEnvironment({ MIGRATION_DATABASE_URL: 'db-primary:5432' })).toThrow(
+      /MIGRATION_DATABASE_URL must be empty or a postgres:\/\/ URL/,
+    );
+  });
+
   it('never repeats a secret in its error, and masks the password of a URL', () => {
     const load = () =>
       loadEnvironment({ API_KEYS: 'short-secret', RABBITMQ_URL: 'http://user:hunter2@broker', INBOUND_PREFETCH: 'x' });

@@ -1,5 +1,16 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
 
 const AMQP_NAME = /^[A-Za-z0-9._:-]{1,255}$/;
 const amqpName = (variable: string) =>
@@ -24,6 +35,17 @@ export class Environment {
     message: 'DATABASE_URL must be a postgres:// URL that names a database, e.g. postgres://user@host:5432/db',
   })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/order_service';
+
+  /**
+   * Where migrations run (and the database is created), when not through DATABASE_URL: a direct
+   * connection to the primary when DATABASE_URL goes through PgBouncer in transaction mode, which
+   * cannot hold the session-level advisory lock that makes replicas take turns. Empty: DATABASE_URL.
+   */
+  @ValidateIf((environment: Environment) => environment.MIGRATION_DATABASE_URL !== '')
+  @Matches(/^postgres(ql)?:\/\/.+\/[^/?]+/, {
+    message: 'MIGRATION_DATABASE_URL must be empty or a postgres:// URL that names a database',
+  })
+  MIGRATION_DATABASE_URL = '';
 
   @integerSetting('DATABASE_POOL_SIZE', 1, 200)
   DATABASE_POOL_SIZE = 10;
