@@ -23,18 +23,30 @@ export async function untilReady<T>(what: string, attempt: () => Promise<T>, max
   }
 }
 
-/** Database created and migrated (when MIGRATIONS_RUN), pool open. */
+/**
+ * Database created and migrated (when MIGRATIONS_RUN), pool open. With MIGRATION_DATABASE_URL set
+ * (a direct connection beside a transaction pooler), the migrations run first, on connections of
+ * their own that are closed before the service's pool opens.
+ */
 export async function prepareDatabase(environment: Environment): Promise<DataSource> {
+  const migrationUrl = environment.MIGRATION_DATABASE_URL || environment.DATABASE_URL;
+  const separate = migrationUrl !== environment.DATABASE_URL;
   if (environment.MIGRATIONS_RUN) {
-    await untilReady('PostgreSQL', () => ensureDatabaseExists(environment.DATABASE_URL));
+    await untilReady('PostgreSQL', () => ensureDatabaseExists(migrationUrl));
+    if (separate) {
+      // Two: the advisory lock holds one connection while the migrations run on the other.
+      const migrating = await openDataSource(migrationUrl, 2, environment);
+      await runMigrations(migrating).finally(() => migrating.destroy());
+    }
   }
-  const dataSource = createDataSource({
-    url: environment.DATABASE_URL,
-    poolSize: environment.DATABASE_POOL_SIZE,
-    applicationName: environment.SERVICE_NAME,
-  });
+  const dataSource = await openDataSource(environment.DATABASE_URL, environment.DATABASE_POOL_SIZE, environment);
+  if (environment.MIGRATIONS_RUN && !separate) await runMigrations(dataSource);
+  return dataSource;
+}
+
+async function openDataSource(url: string, poolSize: number, environment: Environment): Promise<DataSource> {
+  const dataSource = createDataSource({ url, poolSize, applicationName: environment.SERVICE_NAME });
   await untilReady('PostgreSQL', () => dataSource.initialize());
-  if (environment.MIGRATIONS_RUN) await runMigrations(dataSource);
   return dataSource;
 }
 

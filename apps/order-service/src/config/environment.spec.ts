@@ -80,6 +80,23 @@ describe('loadEnvironment', () => {
     expect(() => applyApiKeyPolicy(loadEnvironment({ NODE_ENV: 'test', API_KEYS: DEVELOPMENT_API_KEY }))).not.toThrow();
   });
 
+  it("reads RABBITMQ_URL as one node's URL or a cluster's, comma-separated, and refuses a list with a bad entry", () => {
+    const cluster = 'amqp://svc:pw@rabbit-0:5672, amqp://svc:pw@rabbit-1:5672,amqps://svc:pw@rabbit-2:5671';
+    expect(loadEnvironment({ RABBITMQ_URL: cluster }).RABBITMQ_URL).toBe(cluster);
+    const load = () => loadEnvironment({ RABBITMQ_URL: 'amqp://svc:first@rabbit-0,http://svc:second@rabbit-1' });
+    expect(load).toThrow(/RABBITMQ_URL must be an amqp:\/\/ or amqps:\/\/ URL, or a comma-separated list of them/);
+    expect(load).not.toThrow(/first|second/);
+  });
+
+  it('runs migrations through DATABASE_URL unless MIGRATION_DATABASE_URL names another database URL', () => {
+    expect(loadEnvironment({}).MIGRATION_DATABASE_URL).toBe('');
+    const direct = 'postgres://owner@db-primary:5432/orders';
+    expect(loadEnvironment({ MIGRATION_DATABASE_URL: direct }).MIGRATION_DATABASE_URL).toBe(direct);
+    expect(() => loadEnvironment({ MIGRATION_DATABASE_URL: 'db-primary:5432' })).toThrow(
+      /MIGRATION_DATABASE_URL must be empty or a postgres:\/\/ URL/,
+    );
+  });
+
   it('never repeats a secret in its error, and masks the password of a URL', () => {
     const load = () =>
       loadEnvironment({ API_KEYS: 'short-secret', RABBITMQ_URL: 'http://user:hunter2@broker', INBOUND_PREFETCH: 'x' });

@@ -1,6 +1,17 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import { DEFAULT_PAGE_MAX_BYTES } from '../outbound/postgres/typeorm-order-view.store.js';
-import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
 
 const AMQP_NAME = /^[A-Za-z0-9._:-]{1,255}$/;
 const amqpName = (variable: string) =>
@@ -26,6 +37,17 @@ export class Environment {
   })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/order_service';
 
+  /**
+   * Where migrations run (and the database is created), when not through DATABASE_URL: a direct
+   * connection to the primary when DATABASE_URL goes through PgBouncer in transaction mode, which
+   * cannot hold the session-level advisory lock that makes replicas take turns. Empty: DATABASE_URL.
+   */
+  @ValidateIf((environment: Environment) => environment.MIGRATION_DATABASE_URL !== '')
+  @Matches(/^postgres(ql)?:\/\/.+\/[^/?]+/, {
+    message: 'MIGRATION_DATABASE_URL must be empty or a postgres:// URL that names a database',
+  })
+  MIGRATION_DATABASE_URL = '';
+
   @integerSetting('DATABASE_POOL_SIZE', 1, 200)
   DATABASE_POOL_SIZE = 10;
 
@@ -33,7 +55,10 @@ export class Environment {
   @IsBoolean({ message: 'MIGRATIONS_RUN must be true or false' })
   MIGRATIONS_RUN = true;
 
-  @Matches(/^amqps?:\/\/.+/, { message: 'RABBITMQ_URL must be an amqp:// or amqps:// URL' })
+  /** One node, or a cluster's nodes comma-separated: clients connect to the first that answers. */
+  @Matches(/^\s*amqps?:\/\/[^,\s]+(\s*,\s*amqps?:\/\/[^,\s]+)*\s*$/, {
+    message: 'RABBITMQ_URL must be an amqp:// or amqps:// URL, or a comma-separated list of them',
+  })
   RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
   @integerSetting('HTTP_PORT', 0, 65535)

@@ -2,6 +2,7 @@ import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import amqpConnectionManager from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import { rabbitmqNodeUrls } from '../../config/rabbitmq-nodes.js';
 
 export const PUBLISH_TIMEOUT_MS = 10_000;
 
@@ -28,9 +29,10 @@ export class AmqpPublisher implements OnApplicationShutdown {
   /** The wrapper's confirm channel while it is open, for publishing a batch directly. */
   private confirmChannel: ConfirmChannel | null = null;
 
+  /** `url`: RABBITMQ_URL, one node or a cluster's, comma-separated; each reconnect tries the next node. */
   constructor(url: string, connectionName: string) {
     this.logger = new Logger('AmqpPublisher');
-    this.connection = amqpConnectionManager.connect([url], {
+    this.connection = amqpConnectionManager.connect(rabbitmqNodeUrls(url), {
       heartbeatIntervalInSeconds: 10,
       reconnectTimeInSeconds: 1,
       // amqplib leaves Nagle's algorithm on: a publish written while the previous segment is

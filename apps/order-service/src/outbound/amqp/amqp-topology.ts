@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import amqp from 'amqplib';
+import type amqp from 'amqplib';
+import { RabbitmqNodes } from '../../config/rabbitmq-nodes.js';
 
 export interface TopologySettings {
   readonly inboundExchange: string;
@@ -47,7 +48,7 @@ const PRECONDITION_FAILED = 406;
  */
 export async function declareTopology(url: string, topology: TopologySettings): Promise<void> {
   const logger = new Logger('AmqpTopology');
-  const connection = await amqp.connect(url);
+  const { connection } = await new RabbitmqNodes(url).connect();
   try {
     const declare = async (what: string, step: (channel: amqp.Channel) => Promise<unknown>) => {
       const channel = await connection.createChannel();
