@@ -19,6 +19,7 @@ export default defineConfig({
             'apps/**/*.spec.ts',
             'test/architecture/**/*.spec.ts',
             'test/deployment/**/*.spec.ts',
+            'test/docs/**/*.spec.ts',
           ],
         },
       },
