@@ -14,6 +14,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // Property-based specs run thousands of cases: on a loaded machine 5 s is a speed test.
+          testTimeout: 30_000,
           include: [
             'libs/**/*.spec.ts',
             'apps/**/*.spec.ts',
