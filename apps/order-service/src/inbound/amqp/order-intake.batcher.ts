@@ -78,8 +78,8 @@ export class OrderIntakeBatcher {
   /**
    * One transaction at a time, and a second one only for a full batch waiting: at a moderate rate the
    * orders that arrive during a commit wait for it and share the next one, which costs far less than
-   * a transaction each (on this machine, at 300 orders/s, 13% less CPU for the service and a lower
-   * p99); under a backlog both run, one filling while the other commits.
+   * a transaction each (docs/benchmarks/design-measurements.md); under a backlog both run, one
+   * filling while the other commits.
    */
   private mayStartBatch(): boolean {
     if (this.inFlight === 0) return true;
