@@ -9,6 +9,7 @@ import {
   type CommittedOutboxMessage,
   OutboxSignal,
 } from '../../apps/order-service/src/outbound/outbox/outbox.signal.js';
+import { idleMetricSources } from '../support/metric-sources.js';
 import { RABBITMQ_URL, TestBroker } from '../support/test-broker.js';
 import { TestDatabase } from '../support/test-database.js';
 
@@ -67,7 +68,7 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
     broker = await TestBroker.connect();
     await declareTopology(RABBITMQ_URL, topologyOf(broker.names));
     publisher = new AmqpPublisher(RABBITMQ_URL, 'outbox-relay-test');
-    metrics = new OrderServiceMetrics(() => Promise.resolve({ pending: 0, oldestAgeSeconds: 0 }));
+    metrics = new OrderServiceMetrics(idleMetricSources);
   });
 
   afterAll(async () => {

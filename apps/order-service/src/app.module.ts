@@ -31,6 +31,7 @@ import { MetricsHttpController } from './observability/metrics.http-controller.j
 import { OrderServiceMetrics } from './observability/order-service.metrics.js';
 import { AmqpDeadLetterPublisher } from './outbound/amqp/amqp-dead-letter.publisher.js';
 import { AmqpPublisher } from './outbound/amqp/amqp-publisher.js';
+import { AmqpQueueDepths } from './outbound/amqp/amqp-queue-depths.js';
 import { readOutboxBacklog } from './outbound/outbox/postgres/outbox-backlog.js';
 import { OutboxRelay, OutboxRelaySettings } from './outbound/outbox/outbox.relay.js';
 import { OutboxSignal } from './outbound/outbox/outbox.signal.js';
@@ -119,9 +120,28 @@ const httpProviders = [
   PostgresHealthIndicator,
   AmqpHealthIndicator,
   {
+    provide: AmqpQueueDepths,
+    useFactory: (environment: Environment) =>
+      new AmqpQueueDepths(environment.RABBITMQ_URL, `${environment.SERVICE_NAME} metrics`),
+    inject: [Environment],
+  },
+  {
     provide: OrderServiceMetrics,
-    useFactory: (dataSource: DataSource) => new OrderServiceMetrics(() => readOutboxBacklog(dataSource)),
-    inject: [DataSource],
+    useFactory: (
+      environment: Environment,
+      dataSource: DataSource,
+      queues: AmqpQueueDepths,
+      database: PostgresHealthIndicator,
+      broker: AmqpHealthIndicator,
+    ) =>
+      new OrderServiceMetrics({
+        outboxBacklog: () => readOutboxBacklog(dataSource),
+        queueDepths: () =>
+          queues.read({ inbound: environment.INBOUND_QUEUE, deadLetter: environment.DEAD_LETTER_QUEUE }),
+        ready: async () => (await database.check()).database.status === 'up' && broker.check().broker.status === 'up',
+        inboundPrefetch: environment.INBOUND_PREFETCH,
+      }),
+    inject: [Environment, DataSource, AmqpQueueDepths, PostgresHealthIndicator, AmqpHealthIndicator],
   },
 ];
 

@@ -10,6 +10,8 @@ import { AmqpOrderPlacedServer } from './inbound/amqp/amqp-order-placed.server.j
 import { HttpErrorFilter } from './inbound/http/http-error.filter.js';
 import { HTTP_BODY_LIMIT_BYTES, hardenHttp } from './inbound/http/http-hardening.js';
 import { setUpOpenApi } from './inbound/http/open-api.js';
+import { recordHttpMetrics } from './observability/http-metrics.js';
+import { OrderServiceMetrics } from './observability/order-service.metrics.js';
 import { PinoLogger } from './observability/pino.logger.js';
 
 async function main(): Promise<void> {
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
     { logger },
   );
   await hardenHttp(app, { rateLimitPerMinute: environment.HTTP_RATE_LIMIT_PER_MINUTE });
+  recordHttpMetrics(app, app.get(OrderServiceMetrics));
   app.useGlobalFilters(new HttpErrorFilter());
   setUpOpenApi(app);
   app.connectMicroservice({ strategy: inbound });

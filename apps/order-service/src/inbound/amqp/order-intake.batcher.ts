@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { type ReceiveOrderCommand, type ReceiveOrderResult, UnitOfWork } from '@app/ordering';
 import { LogContext, type LogFields } from '../../observability/log-context.js';
+import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
 
 export class OrderIntakeSettings {
   /** Deliveries per transaction at most. */
@@ -43,6 +44,7 @@ export class OrderIntakeBatcher {
     private readonly commandBus: CommandBus,
     private readonly unitOfWork: UnitOfWork,
     private readonly settings: OrderIntakeSettings,
+    private readonly metrics: OrderServiceMetrics,
   ) {}
 
   submit(command: ReceiveOrderCommand): Promise<ReceiveOrderResult> {
@@ -96,6 +98,7 @@ export class OrderIntakeBatcher {
   }
 
   private async run(batch: Submitted[]): Promise<void> {
+    this.metrics.intakeBatchSize.observe(batch.length);
     try {
       const outcomes = await this.unitOfWork.runEach(batch, ({ command, logFields }) =>
         LogContext.run(logFields, () => this.commandBus.execute(command)),
