@@ -1,4 +1,8 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { RecentResult } from './recent-result.js';
+
+/** How long one read of the database or the broker serves every scrape. */
+const DEPENDENCY_READ_CACHE_MS = 1_000;
 import { REJECTION_REASONS } from '../messaging/rejection.js';
 import { buildInfo } from './build-info.js';
 
@@ -102,8 +106,9 @@ export class OrderServiceMetrics {
     // Every reason is exported from the start, at zero, so a rate() over it never starts from nothing.
     REJECTION_REASONS.forEach((reason) => this.ordersRejected.inc({ reason }, 0));
     ['unroutable', 'error'].forEach((reason) => this.eventPublishFailures.inc({ reason }, 0));
-    const backlog = oncePerScrape(sources.outboxBacklog, { pending: Number.NaN, oldestAgeSeconds: Number.NaN });
-    const depths = oncePerScrape(sources.queueDepths, { inbound: Number.NaN, deadLetter: Number.NaN });
+    const backlog = sharedRead(sources.outboxBacklog, { pending: Number.NaN, oldestAgeSeconds: Number.NaN });
+    const depths = sharedRead(sources.queueDepths, { inbound: Number.NaN, deadLetter: Number.NaN });
+    const ready = sharedRead(sources.ready, false);
     const gauges: [name: string, help: string, read: () => Promise<number>][] = [
       [
         'outbox_backlog_messages',
@@ -128,7 +133,7 @@ export class OrderServiceMetrics {
       [
         'order_service_ready',
         '1 when the readiness probe would answer 200 (database, broker, consumer attached), else 0.',
-        async () => ((await sources.ready().catch(() => false)) ? 1 : 0),
+        async () => ((await ready()) ? 1 : 0),
       ],
     ];
     for (const [name, help, read] of gauges) {
@@ -156,13 +161,11 @@ export class OrderServiceMetrics {
 }
 
 /**
- * One read shared by the gauges collected in the same scrape. While a dependency is down the
- * gauges read NaN instead of failing the whole scrape.
+ * One read of a dependency shared by every gauge and every scrape for a second, so a flood of
+ * scrapes costs one pooled connection; counters stay live. While the dependency is down the gauges
+ * read NaN instead of failing the whole scrape.
  */
-function oncePerScrape<T>(read: () => Promise<T>, unavailable: T): () => Promise<T> {
-  let current: Promise<T> | null = null;
-  return () =>
-    (current ??= read()
-      .catch(() => unavailable)
-      .finally(() => setImmediate(() => (current = null))));
+function sharedRead<T>(read: () => Promise<T>, unavailable: T): () => Promise<T> {
+  const recent = new RecentResult(() => read().catch(() => unavailable), DEPENDENCY_READ_CACHE_MS);
+  return () => recent.get();
 }
