@@ -29,6 +29,8 @@ async function main(): Promise<void> {
       HTTP_PORT: '0',
       LOG_LEVEL: 'log',
       SERVICE_NAME: tag,
+      // The service starts in production mode, which needs a key; the document itself needs none.
+      API_KEYS: randomBytes(16).toString('hex'),
       INBOUND_QUEUE: queues[0],
       DEAD_LETTER_QUEUE: queues[1],
       EVENTS_QUEUE: queues[2],
