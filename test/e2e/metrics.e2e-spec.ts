@@ -90,11 +90,13 @@ describe('the metrics an operator reads: /metrics, the dashboard and the alert r
   it('reports queues, the intake, readiness and the build, read when scraped', async () => {
     await broker.publish(anOrderMessage(), { contentType: 'application/json' });
     await broker.publish(Buffer.from('{ not json'));
+    // Counters move at once; the gauges read from the broker and the database lag by up to a second.
     const samples = await eventually(async () => {
       const current = await scrape();
       return sample(current, 'orders_rejected_total', { reason: 'invalid-json' })?.value === 1 &&
         sample(current, 'order_events_published_total')?.value === 1 &&
-        sample(current, 'outbox_backlog_messages')?.value === 0
+        sample(current, 'outbox_backlog_messages')?.value === 0 &&
+        sample(current, 'dead_letter_queue_messages')?.value === 1
         ? current
         : undefined;
     });
