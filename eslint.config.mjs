@@ -18,10 +18,16 @@ const infrastructure = [
 ];
 /** The application layer may use Nest's DI and CQRS decorators, nothing else of the outside. */
 const applicationForbidden = [...infrastructure, '!@nestjs/common', '!@nestjs/cqrs'];
+const sqlDrivers = ['typeorm', 'typeorm/*', 'pg', 'pg-*'];
+const amqpDrivers = ['amqplib', 'amqp-connection-manager'];
 const throughLibraryAlias = {
   group: ['**/libs/ordering/src/**'],
   message: "Import the library through '@app/ordering'.",
 };
+const outboundPatterns = [
+  throughLibraryAlias,
+  { group: ['**/inbound/**'], message: 'Outbound adapters do not know the inbound ones; share through messaging/.' },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench-results/**'] },
@@ -91,16 +97,48 @@ export default tseslint.config(
   },
   {
     files: ['apps/order-service/src/outbound/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: outboundPatterns }] },
+  },
+  {
+    files: ['apps/order-service/src/outbound/outbox/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            throughLibraryAlias,
+            ...outboundPatterns,
             {
-              group: ['**/inbound/**'],
-              message: 'Outbound adapters do not know the inbound ones; share through messaging/.',
+              group: [...sqlDrivers, ...amqpDrivers, '**/amqp-publisher.js', '**/data-source.js'],
+              message: 'The relay talks to PostgresOutboxStore and AmqpOrderCalculatedPublisher, never to a driver.',
             },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/order-service/src/outbound/outbox/postgres/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...outboundPatterns,
+            { group: [...amqpDrivers, '**/amqp/**'], message: "The outbox's SQL knows nothing of AMQP." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/order-service/src/outbound/outbox/amqp/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...outboundPatterns,
+            { group: [...sqlDrivers, '**/postgres/**'], message: "The outbox's AMQP side knows nothing of SQL." },
           ],
         },
       ],

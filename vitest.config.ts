@@ -14,11 +14,14 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // Property-based specs run thousands of cases: on a loaded machine 5 s is a speed test.
+          testTimeout: 30_000,
           include: [
             'libs/**/*.spec.ts',
             'apps/**/*.spec.ts',
             'test/architecture/**/*.spec.ts',
             'test/deployment/**/*.spec.ts',
+            'test/docs/**/*.spec.ts',
           ],
         },
       },

@@ -14,6 +14,9 @@ const APPLICATION_FILE = 'libs/ordering/src/application/ports/clock.ts';
 const INBOUND_FILE = 'apps/order-service/src/inbound/amqp/inbound-delivery.ts';
 const OUTBOUND_FILE = 'apps/order-service/src/outbound/amqp/amqp-publisher.ts';
 const MESSAGING_FILE = 'apps/order-service/src/messaging/rejection.ts';
+const RELAY_FILE = 'apps/order-service/src/outbound/outbox/outbox.relay.ts';
+const OUTBOX_SQL_FILE = 'apps/order-service/src/outbound/outbox/postgres/postgres-outbox.store.ts';
+const OUTBOX_AMQP_FILE = 'apps/order-service/src/outbound/outbox/amqp/amqp-order-calculated.publisher.ts';
 
 describe('layer boundaries (ESLint no-restricted-imports)', () => {
   // The first type-aware lint builds the TypeScript program: seconds on a busy machine.
@@ -74,4 +77,26 @@ describe('layer boundaries (ESLint no-restricted-imports)', () => {
       expect(errors).toHaveLength(1);
     },
   );
+
+  it.each([
+    ['the outbox relay', 'typeorm', RELAY_FILE],
+    ['the outbox relay', 'amqplib', RELAY_FILE],
+    ['the outbox relay', '../postgres/data-source.js', RELAY_FILE],
+    ['the outbox relay', '../amqp/amqp-publisher.js', RELAY_FILE],
+    ["the outbox's SQL", 'amqplib', OUTBOX_SQL_FILE],
+    ["the outbox's SQL", '../amqp/amqp-order-calculated.publisher.js', OUTBOX_SQL_FILE],
+    ["the outbox's AMQP side", 'typeorm', OUTBOX_AMQP_FILE],
+    ["the outbox's AMQP side", '../postgres/postgres-outbox.store.js', OUTBOX_AMQP_FILE],
+  ])('stops %s importing %s', async (_, path, file) => {
+    const errors = await boundaryErrors(file, `import '${path}';\nexport const x = 1;\n`);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('still stops the outbox importing inbound adapters', async () => {
+    const errors = await boundaryErrors(
+      RELAY_FILE,
+      `import '../../inbound/amqp/inbound-delivery.js';\nexport const x = 1;\n`,
+    );
+    expect(errors).toHaveLength(1);
+  });
 });

@@ -1,10 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { topologyOf } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
 import { SHUTDOWN_GRACE_MS } from '../../apps/order-service/src/app.module.js';
-import { Environment, loadEnvironment } from '../../apps/order-service/src/config/environment.js';
+import {
+  applyApiKeyPolicy,
+  DEVELOPMENT_API_KEY,
+  Environment,
+  loadEnvironment,
+} from '../../apps/order-service/src/config/environment.js';
 import { HealthHttpController } from '../../apps/order-service/src/health/health.http-controller.js';
 
 /*
@@ -73,10 +78,18 @@ const manifest = (kind: string, name?: string): K8sObject => {
 // Compose files use YAML merge keys (`<<: *anchor`), which YAML 1.2 leaves off by default.
 const compose = parse(file('docker-compose.yml'), { merge: true }) as { services: Record<string, ComposeService> };
 const definitions = JSON.parse(file('rabbitmq/definitions.json')) as {
+  users: Record<string, unknown>[];
+  permissions: { user: string; configure: string; write: string; read: string }[];
   policies: RabbitPolicy[];
   vhosts: { metadata: { default_queue_type: string } }[];
 };
+const kustomization = parse(file('k8s/kustomization.yaml')) as { resources: string[] };
 
+const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  engines: Variables;
+  scripts: Variables;
+  devDependencies: Variables;
+};
 const defaults = new Environment();
 const route = (handler: object) =>
   `/${Reflect.getMetadata(PATH_METADATA, HealthHttpController)}/${Reflect.getMetadata(PATH_METADATA, handler)}`;
@@ -122,6 +135,73 @@ describe('docker/ against the service', () => {
     }
   });
 
+  it('applies no Secret: the example one stays out of the kustomization, and production refuses its placeholders', () => {
+    const applied = kustomization.resources.flatMap((name) =>
+      parseAllDocuments(file(`k8s/${name}`)).map((document) => (document.toJS() as K8sObject).kind),
+    );
+    expect(applied).not.toContain('Secret');
+    expect(K8S_FILES).toContain('secret.example.yaml');
+    const example = podEnvironment(container);
+    expect(() => applyApiKeyPolicy(loadEnvironment({ ...example, NODE_ENV: 'production' }))).toThrow(
+      /API_KEYS holds the development key or a placeholder.*\n.*DATABASE_URL has a placeholder password.*\n.*RABBITMQ_URL/s,
+    );
+    expect(() =>
+      applyApiKeyPolicy(loadEnvironment({ NODE_ENV: 'production', API_KEYS: DEVELOPMENT_API_KEY })),
+    ).toThrow();
+    expect(podEnvironment(container).NODE_ENV).toBe('production');
+  });
+
+  it('starts on the development key only from npm start, never from start:prod or the image', () => {
+    const scripts = (
+      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    expect(scripts.start).toMatch(/NODE_ENV=development npm run start:prod$/);
+    expect(scripts['start:prod']).not.toContain('NODE_ENV=development');
+    expect(file('Dockerfile')).toMatch(/^ENV NODE_ENV=production$/m);
+    expect(new Environment().NODE_ENV).toBe('production');
+  });
+
+  it('gives the service a least-privilege RabbitMQ user with no password in the repository', () => {
+    const [user] = definitions.users;
+    expect(definitions.users).toHaveLength(1);
+    expect(user).not.toHaveProperty('password_hash');
+    expect(user).not.toHaveProperty('password');
+    expect(user.tags).toEqual([]);
+    const [permission] = definitions.permissions;
+    expect(definitions.permissions).toHaveLength(1);
+    expect(permission.user).toBe(user.name);
+    const names = [
+      defaults.INBOUND_EXCHANGE,
+      defaults.INBOUND_QUEUE,
+      defaults.DEAD_LETTER_EXCHANGE,
+      defaults.DEAD_LETTER_QUEUE,
+      defaults.EVENTS_EXCHANGE,
+      defaults.EVENTS_QUEUE,
+    ];
+    for (const pattern of [permission.configure, permission.write, permission.read].map((text) => new RegExp(text))) {
+      for (const name of names) expect(pattern.test(name), name).toBe(true);
+      for (const foreign of [
+        '',
+        'amq.default',
+        'amq.topic',
+        'other-service.queue',
+        'orders.inbound.x',
+        'xorders.events',
+      ]) {
+        expect(pattern.test(foreign), foreign).toBe(false);
+      }
+    }
+  });
+
+  it('installs the production dependencies of the image without install scripts', () => {
+    const stage = file('Dockerfile')
+      .split(/^FROM /m)
+      .find((each) => each.includes('AS production-dependencies'))!;
+    expect(stage).toMatch(/npm ci --omit=dev --ignore-scripts/);
+  });
+
   it('exposes the default HTTP port everywhere', () => {
     const port = defaults.HTTP_PORT;
     expect(container.ports).toEqual([{ name: 'http', containerPort: port }]);
@@ -161,6 +241,14 @@ describe('docker/ against the service', () => {
     expect(file('Dockerfile')).toContain('npm ci --omit=dev');
   });
 
+  it('starts the image as npm run start:prod does, on the pinned runtime', () => {
+    const cmd = /^CMD (\[.*\])$/m.exec(file('Dockerfile'))?.[1];
+    expect(JSON.parse(cmd ?? '[]')).toEqual(packageJson.scripts['start:prod'].split(' '));
+    const image = /^ARG NODE_IMAGE=node:([\d.]+)-/m.exec(file('Dockerfile'))?.[1];
+    expect(image).toBe(packageJson.devDependencies.node);
+    expect(packageJson.engines.node).toBe(`${image!.split('.')[0]}.x`);
+  });
+
   it('points the autoscaler, the disruption budget and the Service at the Deployment pods', () => {
     const labels = deployment.spec.template.metadata.labels;
     const autoscaler = manifest('HorizontalPodAutoscaler').spec;
@@ -171,9 +259,29 @@ describe('docker/ against the service', () => {
     expect(budget.minAvailable).toBeLessThan(autoscaler.minReplicas);
   });
 
-  it('lists every manifest in the kustomization', () => {
-    const kustomization = parse(file('k8s/kustomization.yaml')) as { resources: string[] };
-    expect([...kustomization.resources].sort()).toEqual([...K8S_FILES].sort());
+  it('starts only built entry points whose source exists, here and in the npm scripts', () => {
+    const texts = [
+      file('Dockerfile'),
+      file('docker-compose.yml'),
+      ...K8S_FILES.map((name) => file(`k8s/${name}`)),
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ];
+    const sources = texts.flatMap((text) =>
+      [...text.matchAll(/dist\/(apps\/[\w/.-]+)\.js/g)].map(([, path]) => `${path}.ts`),
+    );
+    expect(sources).toEqual(
+      expect.arrayContaining([
+        'apps/order-service/src/main.ts',
+        'apps/order-service/src/cli/migrate.ts',
+        'apps/order-service/src/cli/dlq-replay.ts',
+      ]),
+    );
+    expect(sources.filter((path) => !existsSync(new URL(`../../${path}`, import.meta.url)))).toEqual([]);
+  });
+
+  it('lists every manifest but the example Secret in the kustomization', () => {
+    const manifestsToApply = K8S_FILES.filter((name) => !name.endsWith('.example.yaml'));
+    expect([...kustomization.resources].sort()).toEqual([...manifestsToApply].sort());
   });
 
   it('dead-letters the inbound queue after a bounded number of deliveries, after the service gives up itself', () => {

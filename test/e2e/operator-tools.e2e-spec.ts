@@ -78,7 +78,9 @@ describe('the operator tools, npm run dlq:replay and npm run verify:consistency,
   it('finds the stores in agreement, then prints the difference an edit of the read table made and exits 1', async () => {
     const consistent = await runBuiltCommand('cli/verify-consistency', [], environment);
     expect(consistent.code).toBe(0);
-    expect(consistent.stdout).toBe('Checked 1 orders: the write model, the read table and the outbox agree.\n');
+    expect(consistent.stdout).toBe(
+      'Checked 1 orders: the write model, the read table, its statistics and the outbox agree.\n',
+    );
 
     const orderId = await calculatedId(poison.externalId);
     await database.query(`UPDATE order_views SET status = 'RECEIVED' WHERE order_id = $1`, [orderId]);

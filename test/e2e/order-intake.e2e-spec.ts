@@ -126,6 +126,24 @@ describe('order intake: product A publishes, the service stores and calculates',
     await inboundDrained();
   });
 
+  it('processes an order whose message_id and correlation_id hold control characters, with them stripped', async () => {
+    const message = anOrderMessage();
+    await broker.publish(message, {
+      messageId: 'id\u0000with\u0007controls',
+      correlationId: '\u0000corr\u001f-7\u007f',
+    });
+
+    const order = await calculatedOrder(message.externalId);
+    expect(order.correlation_id).toBe('corr-7');
+    const published = await eventually(async () => {
+      const rows = await outboxFor(order.id);
+      return rows.every((row) => row.published_at !== null) ? rows : undefined;
+    });
+    expect(published.map((row) => row.correlation_id)).toEqual(['corr-7']);
+    await inboundDrained();
+    expect(deadLetters.filter((letter) => letter.properties.messageId === 'id\u0000with\u0007controls')).toEqual([]);
+  });
+
   it('accepts a message without content type and computes with currency decimals (JPY, KWD)', async () => {
     const yen = anOrderMessage({ currency: 'JPY', items: [anItem({ unitPrice: '1500', quantity: 3 })] });
     const dinar = anOrderMessage({ currency: 'KWD', items: [anItem({ unitPrice: '0.125', quantity: 3 })] });

@@ -1,6 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anItem, anOrderMessage, type OrderMessage } from '../fixtures/order.mother.js';
+import { canonicalJson } from '../../apps/openapi-writer/src/canonical-json.js';
+import { loadAsyncApi } from '../support/asyncapi-document.js';
+import { committedOpenApiText } from '../support/openapi-document.js';
 import { type ApiAnswer, OrderApi } from '../support/order-api.js';
 import { serviceEnvironment, TEST_API_KEY } from '../support/order-service.env.js';
 import { type OrderCalculatedMessage, ProductBConsumer } from '../support/product-b-consumer.js';
@@ -93,7 +96,9 @@ describe('product B: OrderCalculated on its queue, the orders over REST, the pro
       expect(new Set([...consumer.handled.values()].map(({ message }) => message.externalId))).toEqual(
         new Set(orders.map((order) => order.externalId)),
       );
+      const documented = (await loadAsyncApi()).payloadValidator('OrderCalculated');
       for (const { message, delivery } of consumer.handled.values()) {
+        expect(documented(message), `docs/asyncapi.yaml: ${JSON.stringify(documented.errors)}`).toBe(true);
         expect(delivery.properties).toMatchObject({
           messageId: message.eventId,
           type: 'OrderCalculated',
@@ -227,6 +232,9 @@ describe('product B: OrderCalculated on its queue, the orders over REST, the pro
     const document = await api.anonymous<{ paths: Record<string, unknown> }>('/docs/json');
     expect(Object.keys(document.body.paths)).toEqual(
       expect.arrayContaining(['/orders', '/orders/{orderId}', '/orders/stats', '/health/ready']),
+    );
+    expect(canonicalJson(document.body), 'docs/openapi.json differs from what the service serves: npm run docs').toBe(
+      committedOpenApiText(),
     );
     const metrics = await api.anonymous<string>('/metrics');
     expect(metrics.status).toBe(200);

@@ -4,11 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderServiceMetrics } from '../../apps/order-service/src/observability/order-service.metrics.js';
 import { declareTopology, topologyOf } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
 import { AmqpPublisher } from '../../apps/order-service/src/outbound/amqp/amqp-publisher.js';
-import { OutboxRelay, OutboxRelaySettings } from '../../apps/order-service/src/outbound/outbox/outbox.relay.js';
+import { AmqpOrderCalculatedPublisher } from '../../apps/order-service/src/outbound/outbox/amqp/amqp-order-calculated.publisher.js';
+import { OutboxRelaySettings } from '../../apps/order-service/src/outbound/outbox/outbox-relay.settings.js';
+import { OutboxRelay } from '../../apps/order-service/src/outbound/outbox/outbox.relay.js';
+import { PostgresOutboxStore } from '../../apps/order-service/src/outbound/outbox/postgres/postgres-outbox.store.js';
 import {
   type CommittedOutboxMessage,
   OutboxSignal,
 } from '../../apps/order-service/src/outbound/outbox/outbox.signal.js';
+import { idleMetricSources } from '../support/metric-sources.js';
 import { RABBITMQ_URL, TestBroker } from '../support/test-broker.js';
 import { TestDatabase } from '../support/test-database.js';
 
@@ -25,23 +29,25 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
   let publisher: AmqpPublisher;
   let metrics: OrderServiceMetrics;
 
-  const relayTo = (exchange: string, batchSize = 50, sweepAfterMs = 0, signal = new OutboxSignal()) =>
-    new OutboxRelay(
-      database.dataSource,
-      publisher,
+  const relayTo = (exchange: string, batchSize = 50, sweepAfterMs = 0, signal = new OutboxSignal()) => {
+    const settings = new OutboxRelaySettings({
+      exchange,
+      routingKey: broker.names.EVENTS_ROUTING_KEY,
+      batchSize,
+      pollIntervalMs: 50,
+      sweepAfterMs,
+      retentionHours: 24,
+      retryBaseDelayMs: 10,
+      retryMaxDelayMs: 100,
+    });
+    return new OutboxRelay(
+      new PostgresOutboxStore(database.dataSource),
+      new AmqpOrderCalculatedPublisher(publisher, settings),
       signal,
-      new OutboxRelaySettings({
-        exchange,
-        routingKey: broker.names.EVENTS_ROUTING_KEY,
-        batchSize,
-        pollIntervalMs: 50,
-        sweepAfterMs,
-        retentionHours: 24,
-        retryBaseDelayMs: 10,
-        retryMaxDelayMs: 100,
-      }),
+      settings,
       metrics,
     );
+  };
 
   /** Rows as the outbox adapter writes them: the payload is the exact text to publish. */
   const committedEvents = (count: number, age = '0 s'): Promise<CommittedOutboxMessage[]> =>
@@ -67,7 +73,7 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
     broker = await TestBroker.connect();
     await declareTopology(RABBITMQ_URL, topologyOf(broker.names));
     publisher = new AmqpPublisher(RABBITMQ_URL, 'outbox-relay-test');
-    metrics = new OrderServiceMetrics(() => Promise.resolve({ pending: 0, oldestAgeSeconds: 0 }));
+    metrics = new OrderServiceMetrics(idleMetricSources);
   });
 
   afterAll(async () => {

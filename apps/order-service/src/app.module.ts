@@ -31,12 +31,15 @@ import { MetricsHttpController } from './observability/metrics.http-controller.j
 import { OrderServiceMetrics } from './observability/order-service.metrics.js';
 import { AmqpDeadLetterPublisher } from './outbound/amqp/amqp-dead-letter.publisher.js';
 import { AmqpPublisher } from './outbound/amqp/amqp-publisher.js';
-import { readOutboxBacklog } from './outbound/outbox/postgres/outbox-backlog.js';
-import { OutboxRelay, OutboxRelaySettings } from './outbound/outbox/outbox.relay.js';
+import { AmqpOrderCalculatedPublisher } from './outbound/outbox/amqp/amqp-order-calculated.publisher.js';
+import { OutboxRelaySettings } from './outbound/outbox/outbox-relay.settings.js';
+import { OutboxRelay } from './outbound/outbox/outbox.relay.js';
+import { AmqpQueueDepths } from './outbound/amqp/amqp-queue-depths.js';
 import { OutboxSignal } from './outbound/outbox/outbox.signal.js';
 import { DatabaseLifecycle } from './outbound/postgres/database-lifecycle.js';
+import { PostgresOutboxStore } from './outbound/outbox/postgres/postgres-outbox.store.js';
 import { TypeOrmOrderEventsOutbox } from './outbound/outbox/postgres/typeorm-order-events.outbox.js';
-import { TypeOrmOrderViewStore } from './outbound/postgres/typeorm-order-view.store.js';
+import { OrderViewStoreSettings, TypeOrmOrderViewStore } from './outbound/postgres/typeorm-order-view.store.js';
 import { TypeOrmOrderRepository } from './outbound/postgres/typeorm-order.repository.js';
 import { TypeOrmUnitOfWork } from './outbound/postgres/typeorm-unit-of-work.js';
 import { RandomUuidGenerator } from './outbound/system/random-uuid.generator.js';
@@ -53,7 +56,13 @@ const persistenceProviders = [
   { provide: UnitOfWork, useExisting: TypeOrmUnitOfWork },
   { provide: OrderRepository, useClass: TypeOrmOrderRepository },
   { provide: OrderViewStore, useClass: TypeOrmOrderViewStore },
+  {
+    provide: OrderViewStoreSettings,
+    useFactory: (environment: Environment) => new OrderViewStoreSettings(environment.HTTP_PAGE_MAX_BYTES),
+    inject: [Environment],
+  },
   { provide: OrderEventsOutbox, useClass: TypeOrmOrderEventsOutbox },
+  PostgresOutboxStore,
 ];
 
 const messagingProviders = [
@@ -109,6 +118,7 @@ const messagingProviders = [
       }),
     inject: [Environment],
   },
+  AmqpOrderCalculatedPublisher,
   OutboxRelay,
   {
     provide: ShutdownSettings,
@@ -129,9 +139,28 @@ const httpProviders = [
   PostgresHealthIndicator,
   AmqpHealthIndicator,
   {
+    provide: AmqpQueueDepths,
+    useFactory: (environment: Environment) =>
+      new AmqpQueueDepths(environment.RABBITMQ_URL, `${environment.SERVICE_NAME} metrics`),
+    inject: [Environment],
+  },
+  {
     provide: OrderServiceMetrics,
-    useFactory: (dataSource: DataSource) => new OrderServiceMetrics(() => readOutboxBacklog(dataSource)),
-    inject: [DataSource],
+    useFactory: (
+      environment: Environment,
+      outbox: PostgresOutboxStore,
+      queues: AmqpQueueDepths,
+      database: PostgresHealthIndicator,
+      broker: AmqpHealthIndicator,
+    ) =>
+      new OrderServiceMetrics({
+        outboxBacklog: () => outbox.backlog(),
+        queueDepths: () =>
+          queues.read({ inbound: environment.INBOUND_QUEUE, deadLetter: environment.DEAD_LETTER_QUEUE }),
+        ready: async () => (await database.check()).database.status === 'up' && broker.check().broker.status === 'up',
+        inboundPrefetch: environment.INBOUND_PREFETCH,
+      }),
+    inject: [Environment, PostgresOutboxStore, AmqpQueueDepths, PostgresHealthIndicator, AmqpHealthIndicator],
   },
 ];
 

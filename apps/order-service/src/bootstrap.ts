@@ -33,22 +33,38 @@ export async function untilReady<T>(
   }
 }
 
-/** Database created and migrated (when MIGRATIONS_RUN), pool open. */
+/**
+ * Database created and migrated (when MIGRATIONS_RUN), pool open. With MIGRATION_DATABASE_URL set
+ * (a direct connection beside a transaction pooler), the migrations run first, on connections of
+ * their own that are closed before the service's pool opens.
+ */
 export async function prepareDatabase(environment: Environment): Promise<DataSource> {
+  const migrationUrl = environment.MIGRATION_DATABASE_URL || environment.DATABASE_URL;
+  const separate = migrationUrl !== environment.DATABASE_URL;
+  const migrate = (dataSource: DataSource) =>
+    untilReady('PostgreSQL', () => runMigrations(dataSource), isTransientPostgresError);
   if (environment.MIGRATIONS_RUN) {
-    await untilReady('PostgreSQL', () => ensureDatabaseExists(environment.DATABASE_URL));
+    await untilReady('PostgreSQL', () => ensureDatabaseExists(migrationUrl));
+    if (separate) {
+      // Two: the advisory lock holds one connection while the migrations run on the other.
+      const migrating = await openDataSource(migrationUrl, 2, environment);
+      await migrate(migrating).finally(() => migrating.destroy());
+    }
   }
+  const dataSource = await openDataSource(environment.DATABASE_URL, environment.DATABASE_POOL_SIZE, environment);
+  if (environment.MIGRATIONS_RUN && !separate) await migrate(dataSource);
+  return dataSource;
+}
+
+async function openDataSource(url: string, poolSize: number, environment: Environment): Promise<DataSource> {
   const dataSource = createDataSource({
-    url: environment.DATABASE_URL,
-    poolSize: environment.DATABASE_POOL_SIZE,
+    url,
+    poolSize,
     applicationName: environment.SERVICE_NAME,
     connectTimeoutMs: environment.DATABASE_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: environment.DATABASE_STATEMENT_TIMEOUT_MS,
   });
   await untilReady('PostgreSQL', () => dataSource.initialize());
-  if (environment.MIGRATIONS_RUN) {
-    await untilReady('PostgreSQL', () => runMigrations(dataSource), isTransientPostgresError);
-  }
   return dataSource;
 }
 

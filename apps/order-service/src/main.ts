@@ -2,23 +2,30 @@ import 'reflect-metadata';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { prepareBroker, prepareDatabase } from './bootstrap.js';
-import { loadEnvironment } from './config/environment.js';
+import { applyApiKeyPolicy, DEVELOPMENT_API_KEY, loadEnvironment } from './config/environment.js';
 import { AmqpOrderPlacedServer } from './inbound/amqp/amqp-order-placed.server.js';
+import { ControlCharacterPipe } from './inbound/http/control-character.pipe.js';
 import { HttpErrorFilter } from './inbound/http/http-error.filter.js';
 import { HTTP_BODY_LIMIT_BYTES, hardenHttp, serverTimeouts } from './inbound/http/http-hardening.js';
 import { setUpOpenApi } from './inbound/http/open-api.js';
+import { recordHttpMetrics } from './observability/http-metrics.js';
+import { OrderServiceMetrics } from './observability/order-service.metrics.js';
 import { PinoLogger } from './observability/pino.logger.js';
 
 async function main(): Promise<void> {
   const environment = loadEnvironment();
-  if (environment.HEAP_GROWTH_PERCENT > 0)
-    setFlagsFromString(`--heap-growing-percent=${environment.HEAP_GROWTH_PERCENT}`);
   const logger = new PinoLogger(environment.LOG_LEVEL as LogLevel, environment.SERVICE_NAME);
   Logger.overrideLogger(logger);
+  if (applyApiKeyPolicy(environment) === 'development') {
+    logger.warn(
+      `NODE_ENV=development and no API_KEYS: the REST API accepts the development key "${DEVELOPMENT_API_KEY}"; ` +
+        'never run a shared or production service like this',
+      'Bootstrap',
+    );
+  }
   const dataSource = await prepareDatabase(environment);
   await prepareBroker(environment);
   const inbound = new AmqpOrderPlacedServer({
@@ -43,7 +50,9 @@ async function main(): Promise<void> {
     { logger },
   );
   await hardenHttp(app, { rateLimitPerMinute: environment.HTTP_RATE_LIMIT_PER_MINUTE });
+  recordHttpMetrics(app, app.get(OrderServiceMetrics));
   app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalPipes(new ControlCharacterPipe());
   setUpOpenApi(app);
   app.connectMicroservice({ strategy: inbound });
   app.enableShutdownHooks();

@@ -7,7 +7,7 @@ import { type MessageKind, type MixSettings, OrderMix } from './order-mix.js';
 import { renderSentSummary, sentSummary } from './sent-summary.js';
 
 const USAGE = `
-product-a: publishes orders to the order service as product A does (CONTRACT.md section 1).
+product-a: publishes orders to the order service as product A does (docs/contract.md, section 1).
 
   node dist/apps/product-a/src/main.js [options]
 

@@ -12,7 +12,7 @@ import { walkOrders } from './cursor-walk.js';
 import { OrderCalculatedConsumer, type ReceivedSummary } from './order-calculated.consumer.js';
 
 const USAGE = `
-product-b: reads calculated orders from the order service as product B does (CONTRACT.md sections 2, 3).
+product-b: reads calculated orders from the order service as product B does (docs/contract.md, sections 2 and 3).
 
   node dist/apps/product-b/src/main.js consume [options]   (until Ctrl-C or SIGTERM)
       consumes OrderCalculated from its own durable queue bound to the events exchange, handles each

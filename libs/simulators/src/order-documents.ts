@@ -1,4 +1,4 @@
-/** The shapes of CONTRACT.md as product B reads them; money is always a decimal string. */
+/** The shapes of docs/contract.md as product B reads them; money is always a decimal string. */
 
 export interface OrderLineDocument {
   productId: string;

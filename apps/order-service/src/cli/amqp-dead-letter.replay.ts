@@ -1,4 +1,5 @@
-import amqp, { type ConfirmChannel, type GetMessage, type Options } from 'amqplib';
+import type { ConfirmChannel, GetMessage, Options } from 'amqplib';
+import { RabbitmqNodes } from '../config/rabbitmq-nodes.js';
 import { decodeOrderMessage } from '../messaging/order-message.decoder.js';
 import {
   carriedProperties,
@@ -60,7 +61,9 @@ export class AmqpDeadLetterReplay {
     report: (letter: DeadLetter, outcome: ReplayOutcome) => void,
   ): Promise<ReplaySummary> {
     const { url, connectionName } = this.target;
-    const connection = await amqp.connect(url, { clientProperties: { connection_name: connectionName } });
+    const { connection } = await new RabbitmqNodes(url).connect({
+      clientProperties: { connection_name: connectionName },
+    });
     try {
       const channel = await connection.createConfirmChannel();
       try {

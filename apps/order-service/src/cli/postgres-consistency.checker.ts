@@ -1,11 +1,13 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { DAILY_STATISTICS_OF_VIEWS, KEPT_DAILY_STATISTICS } from '../outbound/postgres/order-statistics.sql.js';
 
 /** Which pair of stores disagrees. */
-export type ConsistencyCheck = 'order-lines' | 'read-table' | 'outbox';
+export type ConsistencyCheck = 'order-lines' | 'read-table' | 'statistics' | 'outbox';
 
 export interface ConsistencyDifference {
   readonly check: ConsistencyCheck;
-  readonly orderId: string;
+  /** Null for a difference in the daily statistics, which belong to no one order. */
+  readonly orderId: string | null;
   readonly externalId: string | null;
   readonly problem: string;
 }
@@ -82,6 +84,16 @@ const VIEW_ITEMS_AGAINST_LINES = `
      OR (l.unit_price * l.quantity)::text IS DISTINCT FROM i.item->>'lineTotal'
   GROUP BY v.order_id, v.external_id`;
 
+/** Every day, status and currency whose kept figures differ from the read table's rows. */
+const STATISTICS_AGAINST_VIEWS = `
+  SELECT NULL::uuid AS order_id, NULL::text AS external_id, ARRAY[format(
+    'the statistics of %s %s %s say %s orders totalling %s but order_views has %s totalling %s',
+    coalesce(v.day, k.day), coalesce(v.status, k.status), coalesce(v.currency, k.currency),
+    coalesce(k.orders, 0), coalesce(k.total, 0), coalesce(v.orders, 0), coalesce(v.total, 0))] AS problems
+  FROM (${DAILY_STATISTICS_OF_VIEWS}) AS v
+  FULL JOIN (${KEPT_DAILY_STATISTICS}) AS k ON (k.day, k.status, k.currency) = (v.day, v.status, v.currency)
+  WHERE k.orders IS DISTINCT FROM v.orders OR k.total IS DISTINCT FROM v.total`;
+
 /** $1: the outbox retention in hours. Five minutes of slack absorb a clock difference between replicas and the database. */
 const OUTBOX_AGAINST_ORDERS = `
   WITH events AS (
@@ -135,6 +147,7 @@ export class PostgresConsistencyChecker {
         ...(await problems(manager, 'order-lines', LINES_AGAINST_ORDERS)),
         ...(await problems(manager, 'read-table', VIEWS_AGAINST_ORDERS)),
         ...(await problems(manager, 'read-table', VIEW_ITEMS_AGAINST_LINES)),
+        ...(await problems(manager, 'statistics', STATISTICS_AGAINST_VIEWS)),
         ...(await problems(manager, 'outbox', OUTBOX_AGAINST_ORDERS, [outboxRetentionHours])),
       ];
       return { ordersChecked: orders, differences };

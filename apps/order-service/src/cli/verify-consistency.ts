@@ -34,11 +34,11 @@ async function verify(): Promise<number> {
       isTransientPostgresError,
     );
     for (const { check, orderId, externalId, problem } of differences) {
-      process.stdout.write(`${check}\t${orderId}\t${externalId ?? '-'}\t${problem}\n`);
+      process.stdout.write(`${check}\t${orderId ?? '-'}\t${externalId ?? '-'}\t${problem}\n`);
     }
     process.stdout.write(
       differences.length === 0
-        ? `Checked ${ordersChecked} orders: the write model, the read table and the outbox agree.\n`
+        ? `Checked ${ordersChecked} orders: the write model, the read table, its statistics and the outbox agree.\n`
         : `Checked ${ordersChecked} orders: ${differences.length} difference(s).\n`,
     );
     return differences.length === 0 ? CONSISTENT : DIFFERENCES_FOUND;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEVELOPMENT_API_KEY, InvalidConfigurationError, loadEnvironment } from './environment.js';
+import { applyApiKeyPolicy, DEVELOPMENT_API_KEY, InvalidConfigurationError, loadEnvironment } from './environment.js';
 
 describe('loadEnvironment', () => {
   it('works with no configuration, on the local Postgres and RabbitMQ and the contract names', () => {
@@ -54,9 +54,47 @@ describe('loadEnvironment', () => {
     expect(environment.API_KEYS).toEqual(['key-one-0123456789', 'key-two-0123456789']);
   });
 
-  it('falls back to the development key outside production, and refuses to start without keys in production', () => {
-    expect(loadEnvironment({}).API_KEYS).toEqual([DEVELOPMENT_API_KEY]);
-    expect(() => loadEnvironment({ NODE_ENV: 'production' })).toThrow(/API_KEYS must be set/);
+  it('uses the development key only when NODE_ENV=development is set explicitly', () => {
+    const development = loadEnvironment({ NODE_ENV: 'development' });
+    expect(applyApiKeyPolicy(development)).toBe('development');
+    expect(development.API_KEYS).toEqual([DEVELOPMENT_API_KEY]);
+    for (const source of [{}, { NODE_ENV: 'test' }, { NODE_ENV: 'production' }]) {
+      expect(() => applyApiKeyPolicy(loadEnvironment(source))).toThrow(/API_KEYS must be set/);
+    }
+    expect(applyApiKeyPolicy(loadEnvironment({ API_KEYS: 'real-key-0123456789abcdef' }))).toBe('configured');
+  });
+
+  it('refuses in production the development key and placeholder keys or passwords', () => {
+    const production = (source: Record<string, string>) => () => applyApiKeyPolicy(loadEnvironment(source));
+    expect(production({ API_KEYS: DEVELOPMENT_API_KEY })).toThrow(/development key or a placeholder/);
+    expect(production({ API_KEYS: 'real-key-0123456789abcdef,change-me-to-product-b-key' })).toThrow(/API_KEYS/);
+    expect(
+      production({ API_KEYS: 'real-key-0123456789abcdef', DATABASE_URL: 'postgres://svc:change-me@db:5432/orders' }),
+    ).toThrow(/DATABASE_URL has a placeholder password/);
+    expect(
+      production({ API_KEYS: 'real-key-0123456789abcdef', RABBITMQ_URL: 'amqp://svc:CHANGEME@broker:5672' }),
+    ).toThrow(/RABBITMQ_URL has a placeholder password/);
+    expect(
+      production({ API_KEYS: 'real-key-0123456789abcdef', DATABASE_URL: 'postgres://svc:s3cret@db/o' }),
+    ).not.toThrow();
+    expect(() => applyApiKeyPolicy(loadEnvironment({ NODE_ENV: 'test', API_KEYS: DEVELOPMENT_API_KEY }))).not.toThrow();
+  });
+
+  it("reads RABBITMQ_URL as one node's URL or a cluster's, comma-separated, and refuses a list with a bad entry", () => {
+    const cluster = 'amqp://svc:pw@rabbit-0:5672, amqp://svc:pw@rabbit-1:5672,amqps://svc:pw@rabbit-2:5671';
+    expect(loadEnvironment({ RABBITMQ_URL: cluster }).RABBITMQ_URL).toBe(cluster);
+    const load = () => loadEnvironment({ RABBITMQ_URL: 'amqp://svc:first@rabbit-0,http://svc:second@rabbit-1' });
+    expect(load).toThrow(/RABBITMQ_URL must be an amqp:\/\/ or amqps:\/\/ URL, or a comma-separated list of them/);
+    expect(load).not.toThrow(/first|second/);
+  });
+
+  it('runs migrations through DATABASE_URL unless MIGRATION_DATABASE_URL names another database URL', () => {
+    expect(loadEnvironment({}).MIGRATION_DATABASE_URL).toBe('');
+    const direct = 'postgres://owner@db-primary:5432/orders';
+    expect(loadEnvironment({ MIGRATION_DATABASE_URL: direct }).MIGRATION_DATABASE_URL).toBe(direct);
+    expect(() => loadEnvironment({ MIGRATION_DATABASE_URL: 'db-primary:5432' })).toThrow(
+      /MIGRATION_DATABASE_URL must be empty or a postgres:\/\/ URL/,
+    );
   });
 
   it('never repeats a secret in its error, and masks the password of a URL', () => {

@@ -1,5 +1,17 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { DEFAULT_PAGE_MAX_BYTES } from '../outbound/postgres/typeorm-order-view.store.js';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
 
 const AMQP_NAME = /^[A-Za-z0-9._:-]{1,255}$/;
 const amqpName = (variable: string) =>
@@ -25,6 +37,17 @@ export class Environment {
   })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/order_service';
 
+  /**
+   * Where migrations run (and the database is created), when not through DATABASE_URL: a direct
+   * connection to the primary when DATABASE_URL goes through PgBouncer in transaction mode, which
+   * cannot hold the session-level advisory lock that makes replicas take turns. Empty: DATABASE_URL.
+   */
+  @ValidateIf((environment: Environment) => environment.MIGRATION_DATABASE_URL !== '')
+  @Matches(/^postgres(ql)?:\/\/.+\/[^/?]+/, {
+    message: 'MIGRATION_DATABASE_URL must be empty or a postgres:// URL that names a database',
+  })
+  MIGRATION_DATABASE_URL = '';
+
   @integerSetting('DATABASE_POOL_SIZE', 1, 200)
   DATABASE_POOL_SIZE = 10;
 
@@ -43,7 +66,10 @@ export class Environment {
   @IsBoolean({ message: 'MIGRATIONS_RUN must be true or false' })
   MIGRATIONS_RUN = true;
 
-  @Matches(/^amqps?:\/\/.+/, { message: 'RABBITMQ_URL must be an amqp:// or amqps:// URL' })
+  /** One node, or a cluster's nodes comma-separated: clients connect to the first that answers. */
+  @Matches(/^\s*amqps?:\/\/[^,\s]+(\s*,\s*amqps?:\/\/[^,\s]+)*\s*$/, {
+    message: 'RABBITMQ_URL must be an amqp:// or amqps:// URL, or a comma-separated list of them',
+  })
   RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
   @integerSetting('HTTP_PORT', 0, 65535)
@@ -71,6 +97,13 @@ export class Environment {
   /** An idle keep-alive connection is closed after this; above a load balancer's usual 60 s idle timeout. */
   @integerSetting('HTTP_KEEP_ALIVE_TIMEOUT_MS', 100, 600_000)
   HTTP_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+  /**
+   * Bytes of order documents in one page of GET /orders: a page ends early, with nextCursor, before
+   * the orders in it pass this size (one order alone always fits).
+   */
+  @integerSetting('HTTP_PAGE_MAX_BYTES', 64 * 1024, 256 * 1024 * 1024)
+  HTTP_PAGE_MAX_BYTES = DEFAULT_PAGE_MAX_BYTES;
 
   @amqpName('INBOUND_EXCHANGE')
   INBOUND_EXCHANGE = 'orders.inbound';
@@ -144,12 +177,13 @@ export class Environment {
   @MinLength(1, { message: 'SERVICE_NAME must not be empty' })
   SERVICE_NAME = 'order-service';
 
+  /** Production unless set: only an explicit `development` (as `npm start` sets) allows the development key. */
   @IsIn(['development', 'test', 'production'], { message: 'NODE_ENV must be one of development, test, production' })
-  NODE_ENV = 'development';
+  NODE_ENV = 'production';
 
   /**
-   * Product B's API keys, comma-separated. Outside production an unset list falls back to
-   * DEVELOPMENT_API_KEY so that the quick start works; production refuses to start without keys.
+   * Product B's API keys, comma-separated. Unset, the service starts only with NODE_ENV=development,
+   * on DEVELOPMENT_API_KEY (see applyApiKeyPolicy).
    */
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? splitList(value) : value))
   @IsString({ each: true })
@@ -175,15 +209,6 @@ export class Environment {
    */
   @integerSetting('SHUTDOWN_OUTBOX_DRAIN_MS', 0, 600_000)
   SHUTDOWN_OUTBOX_DRAIN_MS = 10_000;
-
-  /**
-   * How far V8 lets the old generation grow past what a full collection left alive, in percent: at
-   * 150 the heap is collected again at 2.5× the live data. 0 keeps V8's own policy, which on a
-   * machine with memory to spare grows to 4×: in a drain, 185 MB of old space for some 55 MB alive,
-   * mostly deliveries that outlived two young collections (architecture.md, capacity).
-   */
-  @integerSetting('HEAP_GROWTH_PERCENT', 0, 1000)
-  HEAP_GROWTH_PERCENT = 150;
 }
 
 export const DEVELOPMENT_API_KEY = 'local-development-key';
@@ -241,11 +266,43 @@ export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
       }),
     );
   }
-  if (environment.API_KEYS.length === 0) {
-    if (environment.NODE_ENV === 'production') {
-      throw new InvalidConfigurationError(['API_KEYS must be set when NODE_ENV is production']);
-    }
-    environment.API_KEYS = [DEVELOPMENT_API_KEY];
-  }
   return environment;
+}
+
+/** The texts of docker/k8s/secret.example.yaml and their like: never a real secret. */
+const PLACEHOLDER = /change-?me|placeholder|example/i;
+
+/**
+ * The service's keys (the CLIs need none): configured ones, or the development key when NODE_ENV
+ * is explicitly `development`. Production also refuses the development key and any placeholder,
+ * in a key or in a connection URL's password, so an example Secret applied by mistake stops the start.
+ */
+export function applyApiKeyPolicy(environment: Environment): 'configured' | 'development' {
+  if (environment.NODE_ENV === 'production') {
+    const problems = [
+      ...(environment.API_KEYS.some((key) => key === DEVELOPMENT_API_KEY || PLACEHOLDER.test(key))
+        ? ['API_KEYS holds the development key or a placeholder; set real keys']
+        : []),
+      ...(['DATABASE_URL', 'RABBITMQ_URL'] as const)
+        .filter((variable) => PLACEHOLDER.test(passwordOf(environment[variable])))
+        .map((variable) => `${variable} has a placeholder password; set the real one`),
+    ];
+    if (problems.length > 0) throw new InvalidConfigurationError(problems);
+  }
+  if (environment.API_KEYS.length > 0) return 'configured';
+  if (environment.NODE_ENV !== 'development') {
+    throw new InvalidConfigurationError([
+      'API_KEYS must be set (or NODE_ENV=development, for the development key on a developer machine)',
+    ]);
+  }
+  environment.API_KEYS = [DEVELOPMENT_API_KEY];
+  return 'development';
+}
+
+function passwordOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return '';
+  }
 }

@@ -2,7 +2,7 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { OrderServiceMetrics } from './order-service.metrics.js';
 
-/** Prometheus scrape endpoint; no API key. */
+/** Prometheus scrape endpoint; no API key. The gauges that read a dependency share one read a second. */
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsHttpController {

@@ -13,3 +13,4 @@ export * from './order.aggregate.js';
 export * from './order.errors.js';
 export * from './order.snapshot.js';
 export * from './placed-order.value-object.js';
+export * from './rfc3339.js';

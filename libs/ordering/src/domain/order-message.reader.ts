@@ -3,12 +3,13 @@ import { abbreviate, describeJsonValue, quote } from './json-value.js';
 import { UnknownCurrencyError } from './money.errors.js';
 import { NumberLiteral } from './number-literal.value-object.js';
 import { InvalidOrderError } from './order.errors.js';
+import { hasRfc3339Form, parseRfc3339 } from './rfc3339.js';
 
 const EXTERNAL_ID_MAX_LENGTH = 64;
 const EXTERNAL_ID_FORBIDDEN = /[^A-Za-z0-9._:-]/u;
 const MAX_QUANTITY = 1_000_000n;
-const DATE_TIME =
-  /^(?<year>\d{4})-(?<month>\d{2})-(?<day>\d{2})T(?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2})(?:\.(?<fraction>\d+))?(?:Z|(?<offsetSign>[+-])(?<offsetHour>\d{2}):(?<offsetMinute>\d{2}))$/;
+/** A longer integer literal is out of range whatever its digits: refused before BigInt reads it. */
+const MAX_QUANTITY_LITERAL_LENGTH = MAX_QUANTITY.toString().length;
 
 interface Length {
   readonly min: number;
@@ -80,46 +81,16 @@ export function readOptionalDateTime(value: unknown, field: string): Date | null
   if (typeof value !== 'string') {
     throw new InvalidOrderError(field, `must be an ISO 8601 date-time string or null, not ${describeJsonValue(value)}`);
   }
-  const parts = DATE_TIME.exec(value)?.groups;
-  if (!parts) {
+  if (!hasRfc3339Form(value, 'date-time')) {
     throw new InvalidOrderError(
       field,
       'must be an ISO 8601 date-time with a time zone, such as "2026-11-21T10:00:00Z" or ' +
         `"2026-11-21T07:00:00-03:00", not ${quote(value)}`,
     );
   }
-  const instant = toInstant(parts);
+  const instant = parseRfc3339(value, 'date-time');
   if (!instant) throw new InvalidOrderError(field, `is not a real date and time: ${quote(value)}`);
   return instant;
-}
-
-function toInstant(parts: Readonly<Record<string, string | undefined>>): Date | null {
-  const int = (name: string): number => Number.parseInt(parts[name] ?? '0', 10);
-  const [year, month, day, hour, minute, second] = ['year', 'month', 'day', 'hour', 'minute', 'second'].map(int);
-  const [offsetHour, offsetMinute] = [int('offsetHour'), int('offsetMinute')];
-  const isReal =
-    month >= 1 &&
-    month <= 12 &&
-    day >= 1 &&
-    day <= daysInMonth(year, month) &&
-    hour <= 23 &&
-    minute <= 59 &&
-    second <= 59 &&
-    offsetHour <= 23 &&
-    offsetMinute <= 59;
-  if (!isReal) return null;
-  const milliseconds = Number.parseInt((parts.fraction ?? '').padEnd(3, '0').slice(0, 3), 10);
-  // setUTCFullYear, unlike Date.UTC, does not read years 0-99 as 1900-1999.
-  const instant = new Date(0);
-  instant.setUTCFullYear(year, month - 1, day);
-  instant.setUTCHours(hour, minute, second, milliseconds);
-  const offsetMinutes = (offsetHour * 60 + offsetMinute) * (parts.offsetSign === '-' ? -1 : 1);
-  return new Date(instant.getTime() - offsetMinutes * 60_000);
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
 /** A JSON integer: a number written without a point or exponent (2.0 is refused), never a string. */
@@ -129,15 +100,19 @@ export function readQuantity(value: unknown, field: string): number {
     throw new InvalidOrderError(field, `must be a JSON integer, not a string (${quote(value)})`);
   }
   const quantity = wholeNumber(value, field);
-  if (quantity < 1n || quantity > MAX_QUANTITY) {
-    throw new InvalidOrderError(field, `must be between 1 and ${MAX_QUANTITY}; got ${abbreviate(quantity.toString())}`);
+  if (quantity === null || quantity < 1n || quantity > MAX_QUANTITY) {
+    const written = value instanceof NumberLiteral ? value.text : String(quantity);
+    throw new InvalidOrderError(field, `must be between 1 and ${MAX_QUANTITY}; got ${abbreviate(written)}`);
   }
   return Number(quantity);
 }
 
-function wholeNumber(value: unknown, field: string): bigint {
+/** The integer written, or null when its literal alone shows it is out of range. */
+function wholeNumber(value: unknown, field: string): bigint | null {
   if (value instanceof NumberLiteral) {
-    if (/^-?[0-9]+$/.test(value.text)) return BigInt(value.text);
+    if (/^-?[0-9]+$/.test(value.text)) {
+      return value.text.length > MAX_QUANTITY_LITERAL_LENGTH ? null : BigInt(value.text);
+    }
     throw new InvalidOrderError(
       field,
       `must be a JSON integer, written without a decimal point or exponent; got ${abbreviate(value.text)}`,

@@ -349,6 +349,22 @@ describe('PlacedOrder.parse', () => {
   });
 
   describe('items[].unitPrice', () => {
+    it.each([
+      ['a million digits', `1${'0'.repeat(1_000_000)}`],
+      ['an exponent of a million digits', `1e${'9'.repeat(1_000_000)}`],
+      ['a million leading zeros in the fraction', `0.${'0'.repeat(1_000_000)}1`],
+    ])('refuses a JSON number of %s by its length, before any BigInt reads it', (_, literal) => {
+      const { field, detail } = rejection(withLine({ unitPrice: new NumberLiteral(literal) }));
+      expect(field).toBe('items[0].unitPrice');
+      expect(detail).toContain(`is a JSON number written in ${literal.length} characters, more than the 64`);
+    });
+
+    it('still reads a long but legal literal: leading zeros and an exponent, 64 characters in all', () => {
+      const literal = `0.${'0'.repeat(58)}1e58`;
+      expect(literal).toHaveLength(64);
+      expect(priceOf(new NumberLiteral(literal))).toBe('0.10');
+    });
+
     it('is required', () => {
       expectRejected(withLine({ unitPrice: undefined }), 'items[0].unitPrice', 'is required');
     });
@@ -528,6 +544,14 @@ describe('PlacedOrder.parse', () => {
   describe('items[].quantity', () => {
     it('is required', () => {
       expectRejected(withLine({ quantity: undefined }), 'items[0].quantity', 'is required');
+    });
+
+    it('refuses an integer literal longer than the range allows by its length, before reading its digits', () => {
+      const huge = `9${'0'.repeat(1_000_000)}`;
+      const { field, detail } = rejection(withLine({ quantity: new NumberLiteral(huge) }));
+      expect(field).toBe('items[0].quantity');
+      expect(detail).toMatch(/^must be between 1 and 1000000; got 90{39}…$/);
+      expect(() => quantityOf(new NumberLiteral('10000000'))).toThrow(/must be between 1 and 1000000; got 10000000\.$/);
     });
 
     it.each([

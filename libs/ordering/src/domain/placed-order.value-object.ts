@@ -32,7 +32,7 @@ interface PlacedOrderContent {
   readonly lines: readonly PlacedOrderLine[];
 }
 
-/** Product A's order, checked field by field against the contract (CONTRACT.md section 1). */
+/** Product A's order, checked field by field against the contract (docs/contract.md, section 1). */
 export class PlacedOrder implements PlacedOrderContent {
   readonly externalId: string;
   readonly customerId: string | null;

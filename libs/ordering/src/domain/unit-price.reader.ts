@@ -9,6 +9,11 @@ const MAX_UNIT_PRICE = 1_000_000_000n;
 const MAX_INTEGER_DIGITS = BigInt(MAX_UNIT_PRICE.toString().length);
 /** A double carries 15 significant decimal digits faithfully; beyond that a sender's float may have bent it. */
 const MAX_SIGNIFICANT_DIGITS = 15;
+/**
+ * Longer than any price the contract allows needs (15 significant digits, a point, zeros and an
+ * exponent), and short enough that the BigInt work on it is negligible: checked before any of it.
+ */
+export const MAX_PRICE_LITERAL_LENGTH = 64;
 const PLAIN_DECIMAL = /^([0-9]+)(?:\.([0-9]+))?$/;
 const JSON_NUMBER = /^(-?)(0|[1-9][0-9]*)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$/;
 
@@ -33,7 +38,16 @@ export function readUnitPrice(value: unknown, currency: Currency, field: string)
 }
 
 function numberText(value: NumberLiteral | number, field: string): string {
-  if (value instanceof NumberLiteral) return value.text;
+  if (value instanceof NumberLiteral) {
+    if (value.text.length > MAX_PRICE_LITERAL_LENGTH) {
+      throw new InvalidOrderError(
+        field,
+        `is a JSON number written in ${value.text.length} characters, more than the ${MAX_PRICE_LITERAL_LENGTH} ` +
+          `a price needs; got ${abbreviate(value.text)}`,
+      );
+    }
+    return value.text;
+  }
   if (!Number.isFinite(value)) throw new InvalidOrderError(field, `must be a finite number, not ${value}`);
   return String(value);
 }

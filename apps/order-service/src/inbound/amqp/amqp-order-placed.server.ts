@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, RmqContext, Server } from '@nestjs/microservices';
-import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChannelAcknowledgements } from './channel-acknowledgements.js';
+import { hostOf, RabbitmqNodes } from '../../config/rabbitmq-nodes.js';
 import { backoffDelay } from '../../resilience/backoff.js';
 import { errorMessage } from '../../observability/error-message.js';
 
@@ -10,6 +11,7 @@ import { errorMessage } from '../../observability/error-message.js';
 export const ORDER_PLACED_PATTERN = 'order.placed';
 
 export interface OrderPlacedServerOptions {
+  /** RABBITMQ_URL: one node's URL or a cluster's, comma-separated. */
   readonly url: string;
   /** Shown in the broker's connection list, so an operator can tell which replica holds which connection. */
   readonly connectionName: string;
@@ -24,6 +26,8 @@ export type InboundStatus = 'connecting' | 'consuming' | 'detached' | 'stopped';
 /** One connection, its channel and the consumer on it; a new one replaces it after any loss. */
 interface Session {
   readonly connection: ChannelModel;
+  /** The node it is connected to, as host:port. */
+  readonly node: string;
   channel?: Channel;
   consumerTag?: string;
 }
@@ -47,9 +51,11 @@ export class AmqpOrderPlacedServer
   private currentStatus: InboundStatus = 'connecting';
   private readonly stopping = new AbortController();
   private handler: MessageHandler | null = null;
+  private readonly nodes: RabbitmqNodes;
 
   constructor(private readonly options: OrderPlacedServerOptions) {
     super();
+    this.nodes = new RabbitmqNodes(options.url);
   }
 
   get consuming(): boolean {
@@ -110,12 +116,15 @@ export class AmqpOrderPlacedServer
   }
 
   private async openSession(): Promise<void> {
-    const connection = await amqp.connect(withHeartbeat(this.options.url), {
-      // Off with Nagle's algorithm (amqplib leaves it on): an ack must not wait for the ACK of the last.
-      noDelay: true,
-      clientProperties: { connection_name: this.options.connectionName },
-    });
-    const session: Session = { connection };
+    const { connection, url } = await this.nodes.connect(
+      {
+        // Off with Nagle's algorithm (amqplib leaves it on): an ack must not wait for the ACK of the last.
+        noDelay: true,
+        clientProperties: { connection_name: this.options.connectionName },
+      },
+      withHeartbeat,
+    );
+    const session: Session = { connection, node: hostOf(url) };
     this.session = session;
     connection.on('error', (error: Error) => this.log.warn(`Connection error: ${error.message}`));
     connection.on('close', () => this.lost(session, 'connection closed'));
@@ -139,7 +148,7 @@ export class AmqpOrderPlacedServer
     }
     if (this.stopping.signal.aborted) return;
     this.setStatus('consuming');
-    this.log.log(`Consuming ${this.options.queue} (prefetch ${this.options.prefetch})`);
+    this.log.log(`Consuming ${this.options.queue} on ${session.node} (prefetch ${this.options.prefetch})`);
   }
 
   /** Every loss (connection, channel or consumer) ends the session once and starts a new one. */
@@ -150,7 +159,7 @@ export class AmqpOrderPlacedServer
     // A session lost while still opening makes its opener fail, and the opener's loop retries.
     if (!session.consumerTag || this.stopping.signal.aborted) return;
     this.setStatus('detached');
-    this.log.warn(`Stopped consuming ${this.options.queue}: ${reason}; re-attaching`);
+    this.log.warn(`Stopped consuming ${this.options.queue} on ${session.node}: ${reason}; re-attaching`);
     void this.attach();
   }
 

@@ -46,6 +46,11 @@ export class InboundDelivery {
   }
 }
 
+/**
+ * Control characters are stripped, not refused: the ids only label the order in logs and in its
+ * OrderCalculated message, Postgres cannot store NUL, and a label is no reason to lose an order.
+ */
 function asText(value: unknown): string | null {
-  return typeof value === 'string' && value.length > 0 ? value : null;
+  const text = typeof value === 'string' ? value.replace(/\p{Cc}/gu, '') : '';
+  return text.length > 0 ? text : null;
 }

@@ -1,6 +1,8 @@
 import { ReceiveOrderCommand, type ReceiveOrderResult, UnitOfWork } from '@app/ordering';
 import type { CommandBus } from '@nestjs/cqrs';
 import { describe, expect, it } from 'vitest';
+import { idleMetricSources } from '../../../../../test/support/metric-sources.js';
+import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
 import { OrderIntakeBatcher, OrderIntakeSettings } from './order-intake.batcher.js';
 
 /** A unit of work whose transactions end when the test says so, recording what each one held. */
@@ -41,6 +43,7 @@ function batcher(unitOfWork: ControlledUnitOfWork, batchSize = 10): OrderIntakeB
     answer as unknown as CommandBus,
     unitOfWork,
     new OrderIntakeSettings({ batchSize, batchesInFlight: 2 }),
+    new OrderServiceMetrics(idleMetricSources),
   );
 }
 

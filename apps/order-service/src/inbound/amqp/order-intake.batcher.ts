@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { type ReceiveOrderCommand, type ReceiveOrderResult, UnitOfWork } from '@app/ordering';
 import { LogContext, type LogFields } from '../../observability/log-context.js';
+import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
 
 export class OrderIntakeSettings {
   /** Deliveries per transaction at most. */
@@ -43,6 +44,7 @@ export class OrderIntakeBatcher {
     private readonly commandBus: CommandBus,
     private readonly unitOfWork: UnitOfWork,
     private readonly settings: OrderIntakeSettings,
+    private readonly metrics: OrderServiceMetrics,
   ) {}
 
   submit(command: ReceiveOrderCommand): Promise<ReceiveOrderResult> {
@@ -76,8 +78,8 @@ export class OrderIntakeBatcher {
   /**
    * One transaction at a time, and a second one only for a full batch waiting: at a moderate rate the
    * orders that arrive during a commit wait for it and share the next one, which costs far less than
-   * a transaction each (on this machine, at 300 orders/s, 13% less CPU for the service and a lower
-   * p99); under a backlog both run, one filling while the other commits.
+   * a transaction each (docs/benchmarks/design-measurements.md); under a backlog both run, one
+   * filling while the other commits.
    */
   private mayStartBatch(): boolean {
     if (this.inFlight === 0) return true;
@@ -96,6 +98,7 @@ export class OrderIntakeBatcher {
   }
 
   private async run(batch: Submitted[]): Promise<void> {
+    this.metrics.intakeBatchSize.observe(batch.length);
     try {
       const outcomes = await this.unitOfWork.runEach(batch, ({ command, logFields }) =>
         LogContext.run(logFields, () => this.commandBus.execute(command)),

@@ -57,10 +57,12 @@ export class OrderPlacedDeliveryProcessor {
       ),
     );
     this.inFlight.add(work);
+    this.metrics.deliveriesInHand.inc();
     try {
       await work;
     } finally {
       this.inFlight.delete(work);
+      this.metrics.deliveriesInHand.dec();
     }
   }
 

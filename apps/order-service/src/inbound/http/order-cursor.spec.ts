@@ -17,6 +17,22 @@ describe('OrderCursor', () => {
     ['not base64url JSON', '%%%'],
     ['JSON of another shape', Buffer.from('{"a":1}').toString('base64url')],
     ['a bad timestamp', Buffer.from(JSON.stringify(['yesterday', crypto.randomUUID()])).toString('base64url')],
+    [
+      'a week date, which would be an Invalid Date',
+      Buffer.from(JSON.stringify(['2026-W01', crypto.randomUUID()])).toString('base64url'),
+    ],
+    [
+      'a compact timestamp',
+      Buffer.from(JSON.stringify(['20261121T100000Z', crypto.randomUUID()])).toString('base64url'),
+    ],
+    [
+      'a day that does not exist',
+      Buffer.from(JSON.stringify(['2026-02-30T00:00:00Z', crypto.randomUUID()])).toString('base64url'),
+    ],
+    [
+      'characters outside base64url around a valid cursor',
+      `${OrderCursor.encode({ receivedAt: new Date(), orderId: crypto.randomUUID() })}\u0000`,
+    ],
     ['a bad order id', Buffer.from(JSON.stringify([new Date().toISOString(), 'x'])).toString('base64url')],
   ])('refuses %s with a 400 that names the cursor', (_, cursor) => {
     expect(() => OrderCursor.decode(cursor)).toThrow(BadRequestException);

@@ -3,6 +3,7 @@ import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-mana
 import amqpConnectionManager from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage, MessageProperties, Options } from 'amqplib';
 import { once } from 'node:events';
+import { rabbitmqNodeUrls } from '../../config/rabbitmq-nodes.js';
 
 export const PUBLISH_TIMEOUT_MS = 10_000;
 /** Set on a mandatory message whose `messageId` is not its own (a dead letter keeps the original's). */
@@ -37,9 +38,10 @@ export class AmqpPublisher implements OnApplicationShutdown {
   /** Set while the broker blocks the connection (a memory or disk alarm): nothing is written then. */
   private blocked: Promise<void> | null = null;
 
+  /** `url`: RABBITMQ_URL, one node or a cluster's, comma-separated; each reconnect tries the next node. */
   constructor(url: string, connectionName: string) {
     this.logger = new Logger('AmqpPublisher');
-    this.connection = amqpConnectionManager.connect([url], {
+    this.connection = amqpConnectionManager.connect(rabbitmqNodeUrls(url), {
       heartbeatIntervalInSeconds: 10,
       reconnectTimeInSeconds: 1,
       // amqplib leaves Nagle's algorithm on: a publish written while the previous segment is

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import amqp from 'amqplib';
 import { Environment } from '../../config/environment.js';
+import { RabbitmqNodes } from '../../config/rabbitmq-nodes.js';
 
 export interface TopologySettings {
   readonly inboundExchange: string;
@@ -60,7 +61,7 @@ const PRECONDITION_FAILED = 406;
  */
 export async function declareTopology(url: string, topology: TopologySettings): Promise<void> {
   const logger = new Logger('AmqpTopology');
-  const connection = await amqp.connect(url);
+  const { connection } = await new RabbitmqNodes(url).connect();
   try {
     const declare = async (what: string, step: (channel: amqp.Channel) => Promise<unknown>) => {
       const channel = await connection.createChannel();

@@ -1,90 +1,26 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource } from 'typeorm';
+import { errorMessage } from '../../observability/error-message.js';
 import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
 import { backoffDelay } from '../../resilience/backoff.js';
-import { AmqpPublisher, type MandatoryMessage, type MandatoryOutcome } from '../amqp/amqp-publisher.js';
-import { driverPool } from '../postgres/data-source.js';
+import { AmqpOrderCalculatedPublisher, type PublishRound } from './amqp/amqp-order-calculated.publisher.js';
+import { OutboxRelaySettings } from './outbox-relay.settings.js';
 import { type CommittedOutboxMessage, OutboxSignal } from './outbox.signal.js';
+import { PostgresOutboxStore } from './postgres/postgres-outbox.store.js';
 import { PublishedMarks } from './published-marks.js';
-import { errorMessage } from '../../observability/error-message.js';
-
-export class OutboxRelaySettings {
-  readonly exchange: string;
-  readonly routingKey: string;
-  readonly batchSize: number;
-  readonly pollIntervalMs: number;
-  /** A pending row older than this is no longer its own process's to publish, but any sweep's. */
-  readonly sweepAfterMs: number;
-  readonly retentionHours: number;
-  readonly retryBaseDelayMs: number;
-  readonly retryMaxDelayMs: number;
-
-  constructor(fields: OutboxRelaySettings) {
-    Object.assign(this, fields);
-  }
-}
-
-interface ClaimedRow {
-  id: string;
-  event_id: string;
-  event_type: string;
-  correlation_id: string | null;
-  payload: string;
-  occurred_at: Date;
-}
-
-interface PublishFailure {
-  readonly reason: 'unroutable' | 'error';
-  readonly error: string;
-}
-
-/** What one publish of a set of messages came to. */
-interface PublishRound {
-  readonly routed: readonly CommittedOutboxMessage[];
-  readonly failed: readonly CommittedOutboxMessage[];
-  readonly failure?: PublishFailure;
-}
 
 interface BatchResult {
   readonly claimed: number;
   readonly failed: number;
 }
 
-/*
- * SKIP LOCKED lets every replica's sweep claim a different slice of what is left; the lock holds
- * until the rows are marked, so no two sweeps publish a row at once. Young rows are left to the
- * process that committed them, which is publishing them right now.
- */
-const CLAIM = `
-  SELECT id, event_id, event_type, correlation_id, payload::text AS payload, occurred_at
-  FROM outbox
-  WHERE published_at IS NULL AND occurred_at < clock_timestamp() - make_interval(secs => $2::float8 / 1000)
-  ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`;
-const MARK_PUBLISHED = `UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`;
-const MARK_FAILED = `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`;
-const PURGE_PUBLISHED = `
-  DELETE FROM outbox WHERE id IN (
-    SELECT id FROM outbox WHERE published_at < now() - make_interval(hours => $1) LIMIT 10000)`;
 const PURGE_INTERVAL_MS = 60_000;
 /** How long the marks of hand-over rounds wait for others to share their statement (see PublishedMarks). */
 const MARK_WINDOW_MS = 100;
 
-/*
- * A lost mark only republishes a confirmed message under the same message_id, which the contract
- * allows; so a mark need not wait for the WAL flush (the intake's commits do). SET LOCAL and the
- * UPDATE in one simple query run as one implicit transaction: one round trip, no parameters, hence
- * the ids inlined (they are the table's own bigints, checked to be digits).
- */
-function markPublishedWithoutFlush(ids: readonly string[]): string {
-  if (!ids.every((id) => /^\d+$/.test(id))) throw new Error(`Outbox ids must be integers: ${ids.join(',')}`);
-  return `SET LOCAL synchronous_commit = off;
-    UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY('{${ids.join(',')}}'::bigint[])`;
-}
-
 /**
- * Publishes committed OrderCalculated messages to product B's exchange on a confirm channel with
- * `mandatory`, and marks published only the rows the broker confirmed and routed. Two paths:
+ * Publishes committed OrderCalculated messages (AmqpOrderCalculatedPublisher) and marks published
+ * in the outbox (PostgresOutboxStore) only the rows the broker confirmed and routed. Two paths:
  * - right after a commit in this process, the rows it handed over (OutboxSignal), without reading
  *   them back: the normal path, whose marks share a statement with those of the rounds confirmed
  *   in the same 100 ms (PublishedMarks);
@@ -102,17 +38,14 @@ export class OutboxRelay implements OnApplicationBootstrap {
   private readonly marks: PublishedMarks;
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly publisher: AmqpPublisher,
+    private readonly store: PostgresOutboxStore,
+    private readonly publisher: AmqpOrderCalculatedPublisher,
     private readonly signal: OutboxSignal,
     private readonly settings: OutboxRelaySettings,
     private readonly metrics: OrderServiceMetrics,
   ) {
     this.marks = new PublishedMarks(
-      (ids) =>
-        driverPool(this.dataSource)
-          .query(markPublishedWithoutFlush(ids))
-          .then(() => undefined),
+      (ids) => this.store.markPublished(ids),
       MARK_WINDOW_MS,
       settings.batchSize,
       (ids, error) =>
@@ -169,18 +102,12 @@ export class OutboxRelay implements OnApplicationBootstrap {
 
   /** One sweep round: claim → publish → mark; the rows stay locked until the marks commit. */
   async relayBatch(): Promise<BatchResult> {
-    const round = await this.dataSource.transaction(async (manager) => {
-      await manager.query('SET LOCAL synchronous_commit = off');
-      const rows: ClaimedRow[] = await manager.query(CLAIM, [this.settings.batchSize, this.settings.sweepAfterMs]);
-      const published = await this.publishAll(rows.map(messageOf));
-      if (published.routed.length > 0) await manager.query(MARK_PUBLISHED, [published.routed.map(({ id }) => id)]);
-      if (published.failure) {
-        await manager.query(MARK_FAILED, [published.failed.map(({ id }) => id), published.failure.error]);
-      }
-      return published;
-    });
+    const { batchSize, sweepAfterMs } = this.settings;
+    const round = await this.store.claimAndSettle(batchSize, sweepAfterMs, (messages) =>
+      this.publisher.publishAll(messages),
+    );
     this.record(round);
-    return { claimed: round.routed.length + round.failed.length, failed: round.failed.length };
+    return { claimed: round.published.length + round.failed.length, failed: round.failed.length };
   }
 
   private publishCommitted(messages: readonly CommittedOutboxMessage[]): void {
@@ -200,26 +127,16 @@ export class OutboxRelay implements OnApplicationBootstrap {
   }
 
   private async publishAndMark(messages: readonly CommittedOutboxMessage[]): Promise<void> {
-    const round = await this.publishAll(messages);
-    this.marks.add(round.routed.map(({ id }) => id));
-    if (round.failure) {
-      await driverPool(this.dataSource).query(MARK_FAILED, [round.failed.map(({ id }) => id), round.failure.error]);
-    }
+    const round = await this.publisher.publishAll(messages);
+    this.marks.add(round.published.map(({ id }) => id));
+    if (round.failure) await this.store.markFailed(round.failed, round.failure.error);
     this.record(round);
   }
 
-  private async publishAll(messages: readonly CommittedOutboxMessage[]): Promise<PublishRound> {
-    const outcomes = await this.publisher.publishAllMandatory(messages.map((message) => this.mandatory(message)));
-    const routed = messages.filter((_, index) => isRouted(outcomes[index]));
-    const failed = messages.filter((_, index) => !isRouted(outcomes[index]));
-    const firstFailure = outcomes.find((outcome) => !isRouted(outcome));
-    return { routed, failed, failure: firstFailure && this.describeFailure(firstFailure) };
-  }
-
-  private record({ routed, failed, failure }: PublishRound): void {
+  private record({ published, failed, failure }: PublishRound): void {
     const confirmedAt = Date.now();
-    this.metrics.eventsPublished.inc(routed.length);
-    routed.forEach(({ occurredAt }) =>
+    this.metrics.eventsPublished.inc(published.length);
+    published.forEach(({ occurredAt }) =>
       this.metrics.receiveToPublish.observe((confirmedAt - occurredAt.getTime()) / 1000),
     );
     if (failure) {
@@ -254,34 +171,8 @@ export class OutboxRelay implements OnApplicationBootstrap {
     }
   }
 
-  private mandatory(message: CommittedOutboxMessage): MandatoryMessage {
-    return {
-      exchange: this.settings.exchange,
-      routingKey: this.settings.routingKey,
-      content: Buffer.from(message.payload),
-      options: {
-        messageId: message.eventId,
-        type: message.eventType,
-        contentType: 'application/json',
-        correlationId: message.correlationId ?? undefined,
-        timestamp: Math.floor(message.occurredAt.getTime() / 1000),
-      },
-    };
-  }
-
-  private describeFailure(outcome: PromiseSettledResult<MandatoryOutcome>): PublishFailure {
-    return outcome.status === 'fulfilled'
-      ? {
-          reason: 'unroutable',
-          error: `Unroutable: no queue is bound to exchange ${this.settings.exchange} with routing key ${this.settings.routingKey}`,
-        }
-      : { reason: 'error', error: errorMessage(outcome.reason) };
-  }
-
   private async purge(): Promise<number> {
-    const [, deleted] = await this.dataSource.query<[unknown[], number]>(PURGE_PUBLISHED, [
-      this.settings.retentionHours,
-    ]);
+    const deleted = await this.store.purgePublished(this.settings.retentionHours);
     if (deleted > 0) this.logger.log({ message: 'Purged published outbox rows', deleted });
     return Date.now();
   }
@@ -294,19 +185,4 @@ export class OutboxRelay implements OnApplicationBootstrap {
     const delay = backoffDelay(failures, this.settings.retryBaseDelayMs, this.settings.retryMaxDelayMs);
     await sleep(delay, undefined, { signal: this.stopping.signal }).catch(() => undefined);
   }
-}
-
-function messageOf(row: ClaimedRow): CommittedOutboxMessage {
-  return {
-    id: row.id,
-    eventId: row.event_id,
-    eventType: row.event_type,
-    correlationId: row.correlation_id,
-    payload: row.payload,
-    occurredAt: row.occurred_at,
-  };
-}
-
-function isRouted(outcome: PromiseSettledResult<MandatoryOutcome>): boolean {
-  return outcome.status === 'fulfilled' && outcome.value === 'routed';
 }

@@ -72,6 +72,7 @@ export function createDataSource(settings: DatabaseSettings): DataSource {
 /**
  * The driver's own pool, for a statement outside a transaction: through TypeORM it would take a
  * query runner per statement (create, connect, release, events), which costs as much as a short query.
+ * `driver.master` is TypeORM's internal, not its API: data-source.int-spec.ts fails if it moves.
  */
 export function driverPool(dataSource: DataSource): Pool {
   return (dataSource.driver as PostgresDriver).master as Pool;

@@ -1,6 +1,11 @@
 import type { StoredOrderStatistics } from '../read-model/order-statistics.js';
 import type { OrderView } from '../read-model/order-view.js';
-import type { OrderViewFilter, OrderViewPage, OrderViewPosition } from '../read-model/order-view-listing.js';
+import type {
+  OrderViewFilter,
+  OrderViewPage,
+  OrderViewPosition,
+  ReceivedRange,
+} from '../read-model/order-view-listing.js';
 
 /**
  * The denormalized read table: written by the projector inside the write model's transaction, read
@@ -12,6 +17,11 @@ export abstract class OrderViewStore {
   abstract findById(orderId: string): Promise<OrderView | null>;
   /** Newest first (receivedAt, then orderId, both descending), starting after `after`. */
   abstract list(filter: OrderViewFilter, limit: number, after: OrderViewPosition | null): Promise<OrderViewPage>;
-  /** Calculated totals are summed per currency; counts cover every status. */
-  abstract statistics(filter: OrderViewFilter): Promise<StoredOrderStatistics>;
+  /**
+   * Calculated totals are summed per currency; counts cover every status. Kept per day as the rows
+   * are written, so the cost depends on the days in the range and the rows of its edge days only.
+   */
+  abstract statistics(range: ReceivedRange): Promise<StoredOrderStatistics>;
+  /** Recomputes the kept per-day figures from the rows (after a repair of the read table). */
+  abstract rebuildStatistics(): Promise<void>;
 }

@@ -10,6 +10,9 @@ export interface OrderViewFilter {
   readonly receivedTo?: Date;
 }
 
+/** The window of the statistics: `receivedFrom` inclusive, `receivedTo` exclusive, either open. */
+export type ReceivedRange = Pick<OrderViewFilter, 'receivedFrom' | 'receivedTo'>;
+
 /** A place in the newest-first order of the read table: the last order of the previous page. */
 export interface OrderViewPosition {
   readonly receivedAt: Date;

@@ -109,7 +109,7 @@ export class PendingAdmissions implements DeferredWrites {
 
 /**
  * A row of `orders` as json_to_recordset reads it: keys named as the columns, instants as ISO text
- * (a Date makes JSON.stringify call its toJSON and leave its fast path: twice the time per row).
+ * (a Date makes JSON.stringify call its toJSON and leave its fast path).
  */
 function orderRow(snapshot: OrderSnapshot) {
   return {

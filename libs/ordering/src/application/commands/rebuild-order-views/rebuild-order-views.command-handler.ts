@@ -29,7 +29,10 @@ export class RebuildOrderViewsCommandHandler implements ICommandHandler<
         return orders;
       });
       rebuilt += page.length;
-      if (page.length < pageSize) return { rebuilt };
+      if (page.length < pageSize) {
+        await this.unitOfWork.run(() => this.views.rebuildStatistics());
+        return { rebuilt };
+      }
       after = page[page.length - 1].id;
     }
   }

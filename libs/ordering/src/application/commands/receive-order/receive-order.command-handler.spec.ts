@@ -82,6 +82,10 @@ class InMemoryOrderViewStore extends OrderViewStore {
   statistics(): Promise<StoredOrderStatistics> {
     return Promise.reject(new Error('not used by the commands'));
   }
+
+  rebuildStatistics(): Promise<void> {
+    return Promise.reject(new Error('not used by the commands'));
+  }
 }
 
 class ImmediateUnitOfWork extends UnitOfWork {
