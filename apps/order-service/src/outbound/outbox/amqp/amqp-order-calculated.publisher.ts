@@ -27,6 +27,15 @@ export class AmqpOrderCalculatedPublisher {
     private readonly settings: OutboxRelaySettings,
   ) {}
 
+  /** The broker refuses publishes for now (flow control); the relay leaves its rows in the outbox. */
+  isBlocked(): boolean {
+    return this.publisher.isBlocked();
+  }
+
+  untilUnblocked(): Promise<void> {
+    return this.publisher.untilUnblocked();
+  }
+
   async publishAll(messages: readonly CommittedOutboxMessage[]): Promise<PublishRound> {
     const outcomes = await this.publisher.publishAllMandatory(messages.map((message) => this.mandatory(message)));
     const published = messages.filter((_, index) => isRouted(outcomes[index]));
