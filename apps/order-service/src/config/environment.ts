@@ -1,5 +1,4 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import { DEFAULT_PAGE_MAX_BYTES } from '../outbound/postgres/typeorm-order-view.store.js';
 import {
   IsBoolean,
   IsIn,
@@ -103,7 +102,7 @@ export class Environment {
    * the orders in it pass this size (one order alone always fits).
    */
   @integerSetting('HTTP_PAGE_MAX_BYTES', 64 * 1024, 256 * 1024 * 1024)
-  HTTP_PAGE_MAX_BYTES = DEFAULT_PAGE_MAX_BYTES;
+  HTTP_PAGE_MAX_BYTES = 2 * 1024 * 1024;
 
   @amqpName('INBOUND_EXCHANGE')
   INBOUND_EXCHANGE = 'orders.inbound';

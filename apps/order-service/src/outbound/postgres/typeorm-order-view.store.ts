@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Environment } from '../../config/environment.js';
 import {
   type OrderView,
   type OrderViewFilter,
@@ -46,12 +47,9 @@ interface ListedRow {
   found: string;
 }
 
-/** Bytes of order documents per page of GET /orders unless configured (HTTP_PAGE_MAX_BYTES). */
-export const DEFAULT_PAGE_MAX_BYTES = 2 * 1024 * 1024;
-
-/** Settings of the read table's adapter. */
+/** Settings of the read table's adapter: bytes of order documents per page of GET /orders. */
 export class OrderViewStoreSettings {
-  constructor(readonly pageMaxBytes: number = DEFAULT_PAGE_MAX_BYTES) {}
+  constructor(readonly pageMaxBytes: number = new Environment().HTTP_PAGE_MAX_BYTES) {}
 }
 
 @Injectable()
