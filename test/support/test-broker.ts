@@ -98,8 +98,22 @@ export class TestBroker {
    * Takes every message now in the queue (acking them), oldest first. A consumer, not basic.get:
    * a get per message costs a network round trip, which made large drains take seconds.
    */
+  /**
+   * The queue's count once it stops moving: a quorum queue takes back the deliveries of a closed
+   * channel through its log, a moment after the close has returned.
+   */
+  private async settledMessageCount(queue: string): Promise<number> {
+    let count = await this.messageCount(queue);
+    for (;;) {
+      await sleep(250);
+      const now = await this.messageCount(queue);
+      if (now === count) return count;
+      count = now;
+    }
+  }
+
   async drain(queue: string): Promise<Message[]> {
-    const count = await this.messageCount(queue);
+    const count = await this.settledMessageCount(queue);
     if (count === 0) return [];
     const taken: Message[] = [];
     const channel = await this.connection.createChannel();
