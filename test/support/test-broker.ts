@@ -102,7 +102,7 @@ export class TestBroker {
    * The queue's count once it stops moving: a quorum queue takes back the deliveries of a closed
    * channel through its log, a moment after the close has returned.
    */
-  private async settledMessageCount(queue: string): Promise<number> {
+  async settledMessageCount(queue: string): Promise<number> {
     let count = await this.messageCount(queue);
     for (;;) {
       await sleep(250);
