@@ -16,7 +16,7 @@ const OUTBOUND_FILE = 'apps/order-service/src/outbound/amqp/amqp-publisher.ts';
 const MESSAGING_FILE = 'apps/order-service/src/messaging/rejection.ts';
 const RELAY_FILE = 'apps/order-service/src/outbound/outbox/outbox.relay.ts';
 const OUTBOX_SQL_FILE = 'apps/order-service/src/outbound/outbox/postgres/postgres-outbox.store.ts';
-const OUTBOX_AMQP_FILE = 'apps/order-service/src/outbound/outbox/amqp/amqp-order-calculated.publisher.ts';
+const OUTBOX_AMQP_FILE = 'apps/order-service/src/outbound/outbox/amqp/amqp-order-events.publisher.ts';
 
 describe('layer boundaries (ESLint no-restricted-imports)', () => {
   // The first type-aware lint builds the TypeScript program: seconds on a busy machine.
@@ -84,7 +84,7 @@ describe('layer boundaries (ESLint no-restricted-imports)', () => {
     ['the outbox relay', '../postgres/data-source.js', RELAY_FILE],
     ['the outbox relay', '../amqp/amqp-publisher.js', RELAY_FILE],
     ["the outbox's SQL", 'amqplib', OUTBOX_SQL_FILE],
-    ["the outbox's SQL", '../amqp/amqp-order-calculated.publisher.js', OUTBOX_SQL_FILE],
+    ["the outbox's SQL", '../amqp/amqp-order-events.publisher.js', OUTBOX_SQL_FILE],
     ["the outbox's AMQP side", 'typeorm', OUTBOX_AMQP_FILE],
     ["the outbox's AMQP side", '../postgres/postgres-outbox.store.js', OUTBOX_AMQP_FILE],
   ])('stops %s importing %s', async (_, path, file) => {

@@ -2,9 +2,13 @@ import { randomUUID } from 'node:crypto';
 import amqp, { type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderServiceMetrics } from '../../apps/order-service/src/observability/order-service.metrics.js';
-import { declareTopology, topologyOf } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
+import {
+  declareTopology,
+  eventRoutingKeysOf,
+  topologyOf,
+} from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
 import { AmqpPublisher } from '../../apps/order-service/src/outbound/amqp/amqp-publisher.js';
-import { AmqpOrderCalculatedPublisher } from '../../apps/order-service/src/outbound/outbox/amqp/amqp-order-calculated.publisher.js';
+import { AmqpOrderEventsPublisher } from '../../apps/order-service/src/outbound/outbox/amqp/amqp-order-events.publisher.js';
 import { OutboxRelaySettings } from '../../apps/order-service/src/outbound/outbox/outbox-relay.settings.js';
 import { OutboxRelay } from '../../apps/order-service/src/outbound/outbox/outbox.relay.js';
 import { PostgresOutboxStore } from '../../apps/order-service/src/outbound/outbox/postgres/postgres-outbox.store.js';
@@ -32,7 +36,7 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
   const relayTo = (exchange: string, batchSize = 50, sweepAfterMs = 0, signal = new OutboxSignal()) => {
     const settings = new OutboxRelaySettings({
       exchange,
-      routingKey: broker.names.EVENTS_ROUTING_KEY,
+      routingKeys: eventRoutingKeysOf(broker.names),
       batchSize,
       pollIntervalMs: 50,
       sweepAfterMs,
@@ -42,7 +46,7 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
     });
     return new OutboxRelay(
       new PostgresOutboxStore(database.dataSource),
-      new AmqpOrderCalculatedPublisher(publisher, settings),
+      new AmqpOrderEventsPublisher(publisher, settings),
       signal,
       settings,
       metrics,

@@ -3,9 +3,9 @@ import type { RmqContext } from '@nestjs/microservices';
 import type { Channel, Message } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AmqpOrderPlacedServer,
+  AmqpInboundServer,
   ORDER_PLACED_PATTERN,
-} from '../../apps/order-service/src/inbound/amqp/amqp-order-placed.server.js';
+} from '../../apps/order-service/src/inbound/amqp/amqp-inbound.server.js';
 import { ChannelAcknowledgements } from '../../apps/order-service/src/inbound/amqp/channel-acknowledgements.js';
 import { declareTopology, topologyOf } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
 import { AmqpPublisher } from '../../apps/order-service/src/outbound/amqp/amqp-publisher.js';
@@ -46,11 +46,10 @@ describe('RABBITMQ_URL as a list of nodes, against a real RabbitMQ', () => {
 
   it('consumes through the first node that answers, and through another once that node goes away', async () => {
     const received: string[] = [];
-    const server = new AmqpOrderPlacedServer({
+    const server = new AmqpInboundServer({
       url: nodes,
       connectionName: `nodes-test-${randomUUID()}`,
-      queue: broker.names.INBOUND_QUEUE,
-      prefetch: 10,
+      subscriptions: [{ queue: broker.names.INBOUND_QUEUE, pattern: ORDER_PLACED_PATTERN, prefetch: 10 }],
       reconnectBaseDelayMs: 20,
       reconnectMaxDelayMs: 200,
     });

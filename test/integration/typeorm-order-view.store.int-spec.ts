@@ -2,6 +2,7 @@ import {
   DependencyUnavailableError,
   type OrderView,
   Order,
+  type OrderSnapshot,
   orderViewOf,
   PlacedOrder,
   RebuildOrderViewsCommand,
@@ -15,7 +16,7 @@ import {
 } from '../../apps/order-service/src/outbound/postgres/typeorm-order-view.store.js';
 import { TypeOrmOrderRepository } from '../../apps/order-service/src/outbound/postgres/typeorm-order.repository.js';
 import { TypeOrmUnitOfWork } from '../../apps/order-service/src/outbound/postgres/typeorm-unit-of-work.js';
-import { anItem, anOrderMessage, largestLegalOrderMessage } from '../fixtures/order.mother.js';
+import { anItem, anOrderMessage, largestLegalOrderMessage, PRODUCT_A_ORIGIN } from '../fixtures/order.mother.js';
 import { TestDatabase } from '../support/test-database.js';
 
 const calculatedOrder = (message = anOrderMessage(), receivedAt = new Date()) => {
@@ -25,7 +26,7 @@ const calculatedOrder = (message = anOrderMessage(), receivedAt = new Date()) =>
     correlationId: null,
     receivedAt,
   });
-  order.calculate(new Date(receivedAt.getTime() + 5));
+  order.calculate(PRODUCT_A_ORIGIN, new Date(receivedAt.getTime() + 5));
   return order;
 };
 
@@ -69,7 +70,7 @@ describe('TypeOrmOrderViewStore against a real Postgres', () => {
       receivedAt: new Date('2026-11-21T10:00:00.000Z'),
     });
     const received = orderViewOf(order);
-    order.calculate(new Date('2026-11-21T10:00:00.000Z'));
+    order.calculate(PRODUCT_A_ORIGIN, new Date('2026-11-21T10:00:00.000Z'));
     const calculated = orderViewOf(order);
 
     await views.save(calculated);
@@ -194,7 +195,7 @@ describe('TypeOrmOrderViewStore against a real Postgres', () => {
       });
       await views.save(orderViewOf(order));
       if (index % 4 !== 0) {
-        order.calculate(new Date(receivedAt.getTime() + 5));
+        order.calculate(PRODUCT_A_ORIGIN, new Date(receivedAt.getTime() + 5));
         await views.save(orderViewOf(order));
       }
     }
@@ -263,8 +264,11 @@ describe('TypeOrmOrderViewStore against a real Postgres', () => {
     const stored = [calculatedOrder(), calculatedOrder(), calculatedOrder()];
     await unitOfWork.run(async () => {
       for (const order of stored) {
-        await orders.add(Order.restore({ ...order.toSnapshot(), status: 'RECEIVED', total: null, calculatedAt: null }));
-        await orders.save(Order.restore({ ...order.toSnapshot(), version: 0 }));
+        const received = { ...order.toSnapshot(), status: 'RECEIVED', total: null, calculatedAt: null, version: 0 };
+        const same = Order.restore(received as OrderSnapshot);
+        await orders.add(same);
+        same.calculate(PRODUCT_A_ORIGIN, order.calculatedAt!);
+        await orders.save(same);
       }
     });
     await database.query('DELETE FROM order_views');

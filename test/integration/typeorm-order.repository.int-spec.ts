@@ -2,7 +2,7 @@ import { ConcurrentModificationError, DependencyUnavailableError, Order, PlacedO
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TypeOrmOrderRepository } from '../../apps/order-service/src/outbound/postgres/typeorm-order.repository.js';
 import { TypeOrmUnitOfWork } from '../../apps/order-service/src/outbound/postgres/typeorm-unit-of-work.js';
-import { anOrderMessage, largestLegalOrderMessage } from '../fixtures/order.mother.js';
+import { anOrderMessage, largestLegalOrderMessage, PRODUCT_A_ORIGIN } from '../fixtures/order.mother.js';
 import { TestDatabase } from '../support/test-database.js';
 
 const receivedOrder = (message = anOrderMessage()) =>
@@ -69,7 +69,7 @@ describe('TypeOrmOrderRepository against a real Postgres', () => {
     const order = receivedOrder();
     await unitOfWork.run(async () => {
       await repository.add(order);
-      order.calculate(new Date('2026-11-21T10:00:01.000Z'));
+      order.calculate(PRODUCT_A_ORIGIN, new Date('2026-11-21T10:00:01.000Z'));
       await repository.save(order);
     });
 
@@ -81,7 +81,7 @@ describe('TypeOrmOrderRepository against a real Postgres', () => {
 
     const stale = await repository.getById(order.id);
     const staler = Order.restore({ ...stale.toSnapshot(), status: 'RECEIVED', version: 0 });
-    staler.calculate(new Date());
+    staler.calculate(PRODUCT_A_ORIGIN, new Date());
     await expect(unitOfWork.run(() => repository.save(staler))).rejects.toBeInstanceOf(ConcurrentModificationError);
   });
 
@@ -89,7 +89,7 @@ describe('TypeOrmOrderRepository against a real Postgres', () => {
     const order = receivedOrder(largestLegalOrderMessage(currency));
     await unitOfWork.run(async () => {
       await repository.add(order);
-      order.calculate(new Date());
+      order.calculate(PRODUCT_A_ORIGIN, new Date());
       await repository.save(order);
     });
     const decimals = currency === 'KWD' ? '000' : '00';

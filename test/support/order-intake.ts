@@ -2,7 +2,7 @@ import {
   CalculateOrderCommand,
   CalculateOrderCommandHandler,
   DomainEventDispatcher,
-  OrderCalculatedOutboxWriter,
+  OrderEventsOutboxWriter,
   OrderViewProjector,
   ReceiveOrderCommand,
   ReceiveOrderCommandHandler,
@@ -21,7 +21,7 @@ export function intakeOn(unitOfWork: TypeOrmUnitOfWork) {
   const orders = new TypeOrmOrderRepository(unitOfWork);
   const events = new DomainEventDispatcher([
     new OrderViewProjector(orders, new TypeOrmOrderViewStore(unitOfWork)),
-    new OrderCalculatedOutboxWriter(new TypeOrmOrderEventsOutbox(unitOfWork, new OutboxSignal())),
+    new OrderEventsOutboxWriter(new TypeOrmOrderEventsOutbox(unitOfWork, new OutboxSignal())),
   ]);
   const clock = { now: () => new Date() };
   const calculate = new CalculateOrderCommandHandler(orders, unitOfWork, clock, events);
@@ -37,5 +37,7 @@ export function intakeOn(unitOfWork: TypeOrmUnitOfWork) {
     events,
   );
   return (message: OrderMessage): Promise<ReceiveOrderResult> =>
-    receive.execute(new ReceiveOrderCommand(message, { messageId: null, correlationId: null }));
+    receive.execute(
+      new ReceiveOrderCommand(message, { messageId: null, correlationId: null, routingKey: 'order.placed' }),
+    );
 }

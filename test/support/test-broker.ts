@@ -26,6 +26,18 @@ export function uniqueBrokerNames(): BrokerNames {
     EVENTS_EXCHANGE: `${prefix}.orders.events`,
     EVENTS_ROUTING_KEY: 'order.calculated',
     EVENTS_QUEUE: `${prefix}.order.calculated`,
+    EVENTS_PAID_ROUTING_KEY: 'order.paid',
+    EVENTS_PAYMENT_FAILED_ROUTING_KEY: 'order.payment-failed',
+    EVENTS_SHIPPED_ROUTING_KEY: 'order.shipped',
+    EVENTS_DELIVERED_ROUTING_KEY: 'order.delivered',
+    EVENTS_CANCELLED_ROUTING_KEY: 'order.cancelled',
+    STATUS_EVENTS_QUEUE: `${prefix}.order.status-changed`,
+    PAYMENTS_EXCHANGE: `${prefix}.payments.events`,
+    PAYMENTS_CONFIRMED_ROUTING_KEY: 'payment.confirmed',
+    PAYMENTS_REJECTED_ROUTING_KEY: 'payment.rejected',
+    PAYMENTS_QUEUE: `${prefix}.order-service.payments`,
+    PAYMENTS_DEAD_LETTER_EXCHANGE: `${prefix}.order-service.payments.dlx`,
+    PAYMENTS_DEAD_LETTER_QUEUE: `${prefix}.order-service.payments.dlq`,
   };
 }
 
@@ -95,10 +107,6 @@ export class TestBroker {
   }
 
   /**
-   * Takes every message now in the queue (acking them), oldest first. A consumer, not basic.get:
-   * a get per message costs a network round trip, which made large drains take seconds.
-   */
-  /**
    * The queue's count once it stops moving: a quorum queue takes back the deliveries of a closed
    * channel through its log, a moment after the close has returned.
    */
@@ -112,6 +120,10 @@ export class TestBroker {
     }
   }
 
+  /**
+   * Takes every message now in the queue (acking them), oldest first. A consumer, not basic.get:
+   * a get per message costs a network round trip, which made large drains take seconds.
+   */
   async drain(queue: string): Promise<Message[]> {
     const count = await this.settledMessageCount(queue);
     if (count === 0) return [];

@@ -1,13 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
+import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import {
   Clock,
   IdGenerator,
   OrderEventsOutbox,
+  OrderHistoryStore,
   OrderRepository,
   orderingApplicationProviders,
   OrderViewStore,
+  PaymentLedger,
   UnitOfWork,
 } from '@app/ordering';
 import { DataSource } from 'typeorm';
@@ -15,15 +17,16 @@ import { Environment } from './config/environment.js';
 import { AmqpHealthIndicator } from './health/amqp.health-indicator.js';
 import { HealthHttpController } from './health/health.http-controller.js';
 import { PostgresHealthIndicator } from './health/postgres.health-indicator.js';
-import { AmqpOrderPlacedServer } from './inbound/amqp/amqp-order-placed.server.js';
-import {
-  InboundProcessingSettings,
-  OrderPlacedDeliveryProcessor,
-} from './inbound/amqp/order-placed.delivery-processor.js';
+import { AmqpInboundServer } from './inbound/amqp/amqp-inbound.server.js';
+import { InboundProcessingSettings } from './inbound/amqp/delivery-processor.js';
+import { OrderPlacedDeliveryProcessor } from './inbound/amqp/order-placed.delivery-processor.js';
+import { PaymentDeliveryProcessor, PaymentProcessingSettings } from './inbound/amqp/payment.delivery-processor.js';
+import { PaymentMessageController } from './inbound/amqp/payment.message-controller.js';
 import { OrderIntakeBatcher, OrderIntakeSettings } from './inbound/amqp/order-intake.batcher.js';
 import { OrderPlacedMessageController } from './inbound/amqp/order-placed.message-controller.js';
 import { ApiKeyGuard } from './inbound/http/auth/api-key.guard.js';
 import { ApiKeys } from './inbound/http/auth/api-keys.js';
+import { OrderChangesHttpController } from './inbound/http/order-changes.http-controller.js';
 import { OrdersHttpController } from './inbound/http/orders.http-controller.js';
 import { GracefulShutdown, ShutdownSettings } from './lifecycle/graceful-shutdown.js';
 import { DeadLetterPublisher } from './messaging/dead-letter.publisher.js';
@@ -31,16 +34,19 @@ import { MetricsHttpController } from './observability/metrics.http-controller.j
 import { OrderServiceMetrics } from './observability/order-service.metrics.js';
 import { AmqpDeadLetterPublisher } from './outbound/amqp/amqp-dead-letter.publisher.js';
 import { AmqpPublisher } from './outbound/amqp/amqp-publisher.js';
-import { AmqpOrderCalculatedPublisher } from './outbound/outbox/amqp/amqp-order-calculated.publisher.js';
+import { AmqpOrderEventsPublisher } from './outbound/outbox/amqp/amqp-order-events.publisher.js';
 import { OutboxRelaySettings } from './outbound/outbox/outbox-relay.settings.js';
 import { OutboxRelay } from './outbound/outbox/outbox.relay.js';
 import { AmqpQueueDepths } from './outbound/amqp/amqp-queue-depths.js';
+import { eventRoutingKeysOf } from './outbound/amqp/amqp-topology.js';
 import { OutboxSignal } from './outbound/outbox/outbox.signal.js';
 import { DatabaseLifecycle } from './outbound/postgres/database-lifecycle.js';
 import { PostgresOutboxStore } from './outbound/outbox/postgres/postgres-outbox.store.js';
 import { TypeOrmOrderEventsOutbox } from './outbound/outbox/postgres/typeorm-order-events.outbox.js';
 import { OrderViewStoreSettings, TypeOrmOrderViewStore } from './outbound/postgres/typeorm-order-view.store.js';
+import { TypeOrmOrderHistoryStore } from './outbound/postgres/typeorm-order-history.store.js';
 import { TypeOrmOrderRepository } from './outbound/postgres/typeorm-order.repository.js';
+import { TypeOrmPaymentLedger } from './outbound/postgres/typeorm-payment.ledger.js';
 import { TypeOrmUnitOfWork } from './outbound/postgres/typeorm-unit-of-work.js';
 import { RandomUuidGenerator } from './outbound/system/random-uuid.generator.js';
 import { SystemClock } from './outbound/system/system-clock.js';
@@ -61,6 +67,8 @@ const persistenceProviders = [
     useFactory: (environment: Environment) => new OrderViewStoreSettings(environment.HTTP_PAGE_MAX_BYTES),
     inject: [Environment],
   },
+  { provide: OrderHistoryStore, useClass: TypeOrmOrderHistoryStore },
+  { provide: PaymentLedger, useClass: TypeOrmPaymentLedger },
   { provide: OrderEventsOutbox, useClass: TypeOrmOrderEventsOutbox },
   PostgresOutboxStore,
 ];
@@ -102,13 +110,50 @@ const messagingProviders = [
   },
   OrderIntakeBatcher,
   OrderPlacedDeliveryProcessor,
+  {
+    provide: PaymentProcessingSettings,
+    useFactory: (environment: Environment) =>
+      new PaymentProcessingSettings({
+        confirmedRoutingKey: environment.PAYMENTS_CONFIRMED_ROUTING_KEY,
+        rejectedRoutingKey: environment.PAYMENTS_REJECTED_ROUTING_KEY,
+        unknownOrderRetryMs: environment.PAYMENTS_UNKNOWN_ORDER_RETRY_MS,
+      }),
+    inject: [Environment],
+  },
+  {
+    // Its own dead-letter exchange: payments' dead letters go to the payments DLQ (contract 4.1).
+    provide: PaymentDeliveryProcessor,
+    useFactory: (
+      commandBus: CommandBus,
+      payments: PaymentProcessingSettings,
+      publisher: AmqpPublisher,
+      environment: Environment,
+      settings: InboundProcessingSettings,
+      metrics: OrderServiceMetrics,
+    ) =>
+      new PaymentDeliveryProcessor(
+        commandBus,
+        payments,
+        new AmqpDeadLetterPublisher(publisher, environment.PAYMENTS_DEAD_LETTER_EXCHANGE),
+        settings,
+        metrics,
+      ),
+    inject: [
+      CommandBus,
+      PaymentProcessingSettings,
+      AmqpPublisher,
+      Environment,
+      InboundProcessingSettings,
+      OrderServiceMetrics,
+    ],
+  },
   OutboxSignal,
   {
     provide: OutboxRelaySettings,
     useFactory: (environment: Environment) =>
       new OutboxRelaySettings({
         exchange: environment.EVENTS_EXCHANGE,
-        routingKey: environment.EVENTS_ROUTING_KEY,
+        routingKeys: eventRoutingKeysOf(environment),
         batchSize: environment.OUTBOX_BATCH_SIZE,
         pollIntervalMs: environment.OUTBOX_POLL_INTERVAL_MS,
         sweepAfterMs: environment.OUTBOX_SWEEP_AFTER_MS,
@@ -118,7 +163,7 @@ const messagingProviders = [
       }),
     inject: [Environment],
   },
-  AmqpOrderCalculatedPublisher,
+  AmqpOrderEventsPublisher,
   OutboxRelay,
   {
     provide: ShutdownSettings,
@@ -172,15 +217,22 @@ const systemProviders = [
 /** The composition root: plugs the adapters into the ordering core's ports. */
 @Module({})
 export class AppModule {
-  static forRoot(environment: Environment, dataSource: DataSource, inbound: AmqpOrderPlacedServer): DynamicModule {
+  static forRoot(environment: Environment, dataSource: DataSource, inbound: AmqpInboundServer): DynamicModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), TerminusModule.forRoot({ errorLogStyle: 'json' })],
-      controllers: [OrderPlacedMessageController, OrdersHttpController, HealthHttpController, MetricsHttpController],
+      controllers: [
+        OrderPlacedMessageController,
+        PaymentMessageController,
+        OrdersHttpController,
+        OrderChangesHttpController,
+        HealthHttpController,
+        MetricsHttpController,
+      ],
       providers: [
         { provide: Environment, useValue: environment },
         { provide: DataSource, useValue: dataSource },
-        { provide: AmqpOrderPlacedServer, useValue: inbound },
+        { provide: AmqpInboundServer, useValue: inbound },
         ...persistenceProviders,
         ...messagingProviders,
         ...httpProviders,

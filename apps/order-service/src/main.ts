@@ -6,7 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AppModule } from './app.module.js';
 import { prepareBroker, prepareDatabase } from './bootstrap.js';
 import { applyApiKeyPolicy, DEVELOPMENT_API_KEY, loadEnvironment } from './config/environment.js';
-import { AmqpOrderPlacedServer } from './inbound/amqp/amqp-order-placed.server.js';
+import { AmqpInboundServer, ORDER_PLACED_PATTERN, PAYMENT_PATTERN } from './inbound/amqp/amqp-inbound.server.js';
 import { ControlCharacterPipe } from './inbound/http/control-character.pipe.js';
 import { HttpErrorFilter } from './inbound/http/http-error.filter.js';
 import { HTTP_BODY_LIMIT_BYTES, hardenHttp, serverTimeouts } from './inbound/http/http-hardening.js';
@@ -28,11 +28,13 @@ async function main(): Promise<void> {
   }
   const dataSource = await prepareDatabase(environment);
   await prepareBroker(environment);
-  const inbound = new AmqpOrderPlacedServer({
+  const inbound = new AmqpInboundServer({
     url: environment.RABBITMQ_URL,
     connectionName: `${environment.SERVICE_NAME} consumer`,
-    queue: environment.INBOUND_QUEUE,
-    prefetch: environment.INBOUND_PREFETCH,
+    subscriptions: [
+      { queue: environment.INBOUND_QUEUE, pattern: ORDER_PLACED_PATTERN, prefetch: environment.INBOUND_PREFETCH },
+      { queue: environment.PAYMENTS_QUEUE, pattern: PAYMENT_PATTERN, prefetch: environment.PAYMENTS_PREFETCH },
+    ],
     reconnectBaseDelayMs: environment.RETRY_BASE_DELAY_MS,
     reconnectMaxDelayMs: Math.min(environment.RETRY_MAX_DELAY_MS, 5_000),
   });
@@ -63,7 +65,10 @@ async function main(): Promise<void> {
   await app.listen(environment.HTTP_PORT, '0.0.0.0');
   // The bound port, not the configured one: HTTP_PORT=0 asks the system for a free port.
   const { port } = app.getHttpServer().address() as AddressInfo;
-  logger.log(`order-service consuming ${environment.INBOUND_QUEUE}, HTTP on port ${port}`, 'Bootstrap');
+  logger.log(
+    `order-service consuming ${environment.INBOUND_QUEUE} and ${environment.PAYMENTS_QUEUE}, HTTP on port ${port}`,
+    'Bootstrap',
+  );
 }
 
 main().catch((error: unknown) => {

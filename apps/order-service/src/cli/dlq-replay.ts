@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadEnvironment } from '../config/environment.js';
-import { REJECTION_REASONS } from '../messaging/rejection.js';
+import { ORDER_REJECTION_REASONS } from '../messaging/rejection.js';
 import { untilReady } from '../bootstrap.js';
 import {
   AmqpDeadLetterReplay,
@@ -17,7 +17,7 @@ const STOPPED = 1;
 const BAD_USAGE = 2;
 
 const USAGE = `Usage: npm run dlq:replay -- [--reason <code>]... [--limit <n>] [--dry-run]
-  --reason <code>  only dead letters with this x-rejection-reason (${REJECTION_REASONS.join(', ')}); may repeat
+  --reason <code>  only dead letters with this x-rejection-reason (${ORDER_REJECTION_REASONS.join(', ')}); may repeat
   --limit <n>      at most n dead letters
   --dry-run        list them (outcome, message id, reason, externalId, detail) and leave them in the queue`;
 
@@ -40,7 +40,7 @@ function options(args: string[]) {
 
 function requestFrom(args: string[]): ReplayRequest {
   const values = options(args);
-  const unknown = values.reason.find((reason) => !(REJECTION_REASONS as readonly string[]).includes(reason));
+  const unknown = values.reason.find((reason) => !(ORDER_REJECTION_REASONS as readonly string[]).includes(reason));
   if (unknown !== undefined) throw new UsageError(`--reason ${unknown} is not a rejection reason`);
   const limit = values.limit === undefined ? Number.POSITIVE_INFINITY : Number(values.limit);
   if (limit !== Number.POSITIVE_INFINITY && !(Number.isInteger(limit) && limit >= 1)) {

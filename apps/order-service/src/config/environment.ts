@@ -128,6 +128,54 @@ export class Environment {
   @amqpName('EVENTS_QUEUE')
   EVENTS_QUEUE = 'order.calculated';
 
+  @amqpName('EVENTS_PAID_ROUTING_KEY')
+  EVENTS_PAID_ROUTING_KEY = 'order.paid';
+
+  @amqpName('EVENTS_PAYMENT_FAILED_ROUTING_KEY')
+  EVENTS_PAYMENT_FAILED_ROUTING_KEY = 'order.payment-failed';
+
+  @amqpName('EVENTS_SHIPPED_ROUTING_KEY')
+  EVENTS_SHIPPED_ROUTING_KEY = 'order.shipped';
+
+  @amqpName('EVENTS_DELIVERED_ROUTING_KEY')
+  EVENTS_DELIVERED_ROUTING_KEY = 'order.delivered';
+
+  @amqpName('EVENTS_CANCELLED_ROUTING_KEY')
+  EVENTS_CANCELLED_ROUTING_KEY = 'order.cancelled';
+
+  /** The queue bound to the five status-change routing keys above. */
+  @amqpName('STATUS_EVENTS_QUEUE')
+  STATUS_EVENTS_QUEUE = 'order.status-changed';
+
+  @amqpName('PAYMENTS_EXCHANGE')
+  PAYMENTS_EXCHANGE = 'payments.events';
+
+  @amqpName('PAYMENTS_CONFIRMED_ROUTING_KEY')
+  PAYMENTS_CONFIRMED_ROUTING_KEY = 'payment.confirmed';
+
+  @amqpName('PAYMENTS_REJECTED_ROUTING_KEY')
+  PAYMENTS_REJECTED_ROUTING_KEY = 'payment.rejected';
+
+  @amqpName('PAYMENTS_QUEUE')
+  PAYMENTS_QUEUE = 'order-service.payments';
+
+  @amqpName('PAYMENTS_DEAD_LETTER_EXCHANGE')
+  PAYMENTS_DEAD_LETTER_EXCHANGE = 'order-service.payments.dlx';
+
+  @amqpName('PAYMENTS_DEAD_LETTER_QUEUE')
+  PAYMENTS_DEAD_LETTER_QUEUE = 'order-service.payments.dlq';
+
+  /** Payments are handled one transaction each; this many in hand keeps the pool busy without hoarding. */
+  @integerSetting('PAYMENTS_PREFETCH', 1, 65535)
+  PAYMENTS_PREFETCH = 100;
+
+  /**
+   * A payment for an order the service does not know yet is retried with backoff this long (it may
+   * have overtaken its order) before it is dead-lettered as unknown-order.
+   */
+  @integerSetting('PAYMENTS_UNKNOWN_ORDER_RETRY_MS', 0, 86_400_000)
+  PAYMENTS_UNKNOWN_ORDER_RETRY_MS = 60_000;
+
   /** Four batches: while two commit, the next ones are already here instead of a round trip away. */
   @integerSetting('INBOUND_PREFETCH', 1, 65535)
   INBOUND_PREFETCH = 1000;

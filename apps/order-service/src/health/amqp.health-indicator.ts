@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { AmqpOrderPlacedServer } from '../inbound/amqp/amqp-order-placed.server.js';
+import { AmqpInboundServer } from '../inbound/amqp/amqp-inbound.server.js';
 import { AmqpPublisher } from '../outbound/amqp/amqp-publisher.js';
 
 /**
@@ -11,7 +11,7 @@ import { AmqpPublisher } from '../outbound/amqp/amqp-publisher.js';
 @Injectable()
 export class AmqpHealthIndicator {
   constructor(
-    private readonly inbound: AmqpOrderPlacedServer,
+    private readonly inbound: AmqpInboundServer,
     private readonly publisher: AmqpPublisher,
     private readonly health: HealthIndicatorService,
   ) {}

@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { AmqpOrderPlacedServer } from '../inbound/amqp/amqp-order-placed.server.js';
+import { AmqpInboundServer } from '../inbound/amqp/amqp-inbound.server.js';
 import { OrderPlacedDeliveryProcessor } from '../inbound/amqp/order-placed.delivery-processor.js';
+import { PaymentDeliveryProcessor } from '../inbound/amqp/payment.delivery-processor.js';
 import { OutboxRelay } from '../outbound/outbox/outbox.relay.js';
 
 export class ShutdownSettings {
@@ -22,8 +23,9 @@ export class GracefulShutdown implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Shutdown');
 
   constructor(
-    private readonly inbound: AmqpOrderPlacedServer,
-    private readonly processor: OrderPlacedDeliveryProcessor,
+    private readonly inbound: AmqpInboundServer,
+    private readonly orders: OrderPlacedDeliveryProcessor,
+    private readonly payments: PaymentDeliveryProcessor,
     private readonly relay: OutboxRelay,
     private readonly settings: ShutdownSettings,
   ) {}
@@ -31,7 +33,7 @@ export class GracefulShutdown implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.logger.log(`Shutting down (${signal ?? 'close'}): consumer stopped, settling deliveries in hand`);
     await this.inbound.stopConsuming();
-    await this.processor.drain();
+    await Promise.all([this.orders.drain(), this.payments.drain()]);
     await this.relay.drainAndStop(this.settings.outboxDrainMs);
     this.logger.log('Deliveries settled and outbox relayed; closing connections');
   }

@@ -2,6 +2,7 @@ import { Order, PlacedOrder } from '@app/ordering';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { PRODUCT_A_ORIGIN } from '../../../../test/fixtures/order.mother.js';
 import { corpusMessage, namesField } from '../../../../test/fixtures/order-message.corpus.js';
 import { Environment } from '../config/environment.js';
 import { decodeOrderMessage, UndecodableMessageError } from './order-message.decoder.js';
@@ -25,7 +26,7 @@ function judge(body: Buffer, maxBytes = DEFAULT_LIMIT): Verdict {
   try {
     const placed = PlacedOrder.parse(decodeOrderMessage(body, maxBytes));
     const order = Order.receive({ id: randomUUID(), placed, correlationId: null, receivedAt: new Date() });
-    order.calculate(new Date());
+    order.calculate(PRODUCT_A_ORIGIN, new Date());
     return { outcome: 'calculated', total: String(order.total), itemCount: order.itemCount };
   } catch (error) {
     if (error instanceof UndecodableMessageError) return { outcome: 'rejected', ...error.rejection };

@@ -23,16 +23,26 @@ export class InvalidJsonError extends UndecodableMessageError {
   }
 }
 
-/** The contract names no reason for size, and the body may well be JSON: so it is an invalid order. */
+/** What a message carries, as its errors name it: an order (section 1) or a payment (section 4.1). */
+export interface MessageKind {
+  readonly noun: 'order' | 'payment';
+  readonly invalid: 'invalid-order' | 'invalid-payment';
+}
+
+export const ORDER_MESSAGE: MessageKind = { noun: 'order', invalid: 'invalid-order' };
+export const PAYMENT_MESSAGE: MessageKind = { noun: 'payment', invalid: 'invalid-payment' };
+
+/** The contract names no reason for size, and the body may well be JSON: so it is an invalid order or payment. */
 export class OversizedMessageError extends UndecodableMessageError {
   constructor(
     readonly size: number,
     readonly limit: number,
+    kind: MessageKind = ORDER_MESSAGE,
   ) {
     super(
-      'invalid-order',
+      kind.invalid,
       `The message body is ${size} bytes, over the limit of ${limit} bytes, and was not read; ` +
-        'send a smaller order, or raise INBOUND_MAX_MESSAGE_BYTES.',
+        `send a smaller ${kind.noun}, or raise INBOUND_MAX_MESSAGE_BYTES.`,
     );
   }
 }
@@ -44,18 +54,22 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * it was written in (NumberLiteral), so a price is validated and computed exactly as sent. A body
  * over `maxBytes` is refused before any byte of it is decoded.
  */
-export function decodeOrderMessage(content: Buffer, maxBytes: number): unknown {
-  if (content.length > maxBytes) throw new OversizedMessageError(content.length, maxBytes);
+export function decodeOrderMessage(content: Buffer, maxBytes: number, kind = ORDER_MESSAGE): unknown {
+  if (content.length > maxBytes) throw new OversizedMessageError(content.length, maxBytes, kind);
   let text: string;
   try {
     text = utf8.decode(content);
   } catch {
-    throw new InvalidJsonError('The message body is not valid UTF-8 text; send the order as UTF-8 encoded JSON.');
+    throw new InvalidJsonError(
+      `The message body is not valid UTF-8 text; send the ${kind.noun} as UTF-8 encoded JSON.`,
+    );
   }
   try {
     return parse(text, null, (literal) => new NumberLiteral(literal));
   } catch (error) {
     const reason = error instanceof RangeError ? 'it is nested too deeply' : (error as Error).message;
-    throw new InvalidJsonError(`The message body is not valid JSON (${reason}); send the order as a JSON object.`);
+    throw new InvalidJsonError(
+      `The message body is not valid JSON (${reason}); send the ${kind.noun} as a JSON object.`,
+    );
   }
 }

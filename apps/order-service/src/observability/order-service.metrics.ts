@@ -3,7 +3,7 @@ import { RecentResult } from './recent-result.js';
 
 /** How long one read of the database or the broker serves every scrape. */
 const DEPENDENCY_READ_CACHE_MS = 1_000;
-import { REJECTION_REASONS } from '../messaging/rejection.js';
+import { ORDER_REJECTION_REASONS, PAYMENT_REJECTION_REASONS } from '../messaging/rejection.js';
 import { buildInfo } from './build-info.js';
 
 /** What the outbox holds that is not yet published, read when Prometheus scrapes. */
@@ -50,6 +50,20 @@ export class OrderServiceMetrics {
   readonly ordersRejected = new Counter<'reason'>({
     name: 'orders_rejected_total',
     help: 'Deliveries dead-lettered, by x-rejection-reason.',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+
+  readonly paymentsReceived = new Counter<'outcome'>({
+    name: 'payments_received_total',
+    help: 'Payment messages acted on, by outcome: the order changed, had already made the change, or a duplicate.',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
+  readonly paymentsRejected = new Counter<'reason'>({
+    name: 'payments_rejected_total',
+    help: 'Payment messages dead-lettered, by x-rejection-reason.',
     labelNames: ['reason'],
     registers: [this.registry],
   });
@@ -104,7 +118,9 @@ export class OrderServiceMetrics {
   constructor(sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry });
     // Every reason is exported from the start, at zero, so a rate() over it never starts from nothing.
-    REJECTION_REASONS.forEach((reason) => this.ordersRejected.inc({ reason }, 0));
+    ORDER_REJECTION_REASONS.forEach((reason) => this.ordersRejected.inc({ reason }, 0));
+    PAYMENT_REJECTION_REASONS.forEach((reason) => this.paymentsRejected.inc({ reason }, 0));
+    ['changed', 'unchanged', 'duplicate'].forEach((outcome) => this.paymentsReceived.inc({ outcome }, 0));
     ['unroutable', 'blocked', 'error'].forEach((reason) => this.eventPublishFailures.inc({ reason }, 0));
     const backlog = sharedRead(sources.outboxBacklog, { pending: Number.NaN, oldestAgeSeconds: Number.NaN });
     const depths = sharedRead(sources.queueDepths, { inbound: Number.NaN, deadLetter: Number.NaN });

@@ -16,12 +16,13 @@ interface Length {
   readonly max: number;
 }
 
-export function readExternalId(value: unknown): string {
-  const externalId = readText(value, 'externalId', { min: 1, max: EXTERNAL_ID_MAX_LENGTH });
+/** An idempotency key (an order's externalId, a payment's paymentId): 1–64 characters of a small set. */
+export function readExternalId(value: unknown, field = 'externalId'): string {
+  const externalId = readText(value, field, { min: 1, max: EXTERNAL_ID_MAX_LENGTH });
   const forbidden = EXTERNAL_ID_FORBIDDEN.exec(externalId);
   if (forbidden) {
     throw new InvalidOrderError(
-      'externalId',
+      field,
       `contains ${quote(forbidden[0])}, but only A-Z, a-z, 0-9, ".", "_", ":" and "-" are allowed`,
     );
   }

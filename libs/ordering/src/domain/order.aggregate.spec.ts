@@ -4,11 +4,12 @@ import {
   anOrderMessage,
   largestLegalOrderMessage,
   type OrderMessage,
+  PRODUCT_A_ORIGIN,
 } from '../../../../test/fixtures/order.mother.js';
 import { OrderCalculated } from './events/order-calculated.event.js';
 import { OrderReceived } from './events/order-received.event.js';
 import { Order } from './order.aggregate.js';
-import { OrderStateError } from './order.errors.js';
+import { InvalidTransitionError } from './order.errors.js';
 import { OrderStatus } from './order-status.js';
 import { PlacedOrder } from './placed-order.value-object.js';
 
@@ -70,7 +71,7 @@ describe('Order', () => {
   describe('calculate', () => {
     it('totals the contract example exactly: lines 39.80 and 5.50, total 45.30', () => {
       const order = receive();
-      order.calculate(CALCULATED_AT);
+      order.calculate(PRODUCT_A_ORIGIN, CALCULATED_AT);
 
       expect(order.lines.map((line) => line.lineTotal().toString())).toEqual(['39.80', '5.50']);
       expect(order.total?.toString()).toBe('45.30');
@@ -80,7 +81,7 @@ describe('Order', () => {
 
     it('multiplies "0.10" by 3 into exactly "0.30"', () => {
       const order = receive(anOrderMessage({ items: [anItem({ unitPrice: '0.10', quantity: 3 })] }));
-      order.calculate(CALCULATED_AT);
+      order.calculate(PRODUCT_A_ORIGIN, CALCULATED_AT);
       expect(order.total?.toString()).toBe('0.30');
     });
 
@@ -89,7 +90,7 @@ describe('Order', () => {
       ['KWD', '1000000000000000000.000'],
     ])('totals the largest legal order in %s exact to the last digit', (currency, total) => {
       const order = receive(largestLegalOrderMessage(currency));
-      order.calculate(CALCULATED_AT);
+      order.calculate(PRODUCT_A_ORIGIN, CALCULATED_AT);
       expect(order.itemCount).toBe(1000);
       expect(order.total?.toString()).toBe(total);
     });
@@ -97,7 +98,7 @@ describe('Order', () => {
     it('records one OrderCalculated carrying the totals and the correlation id', () => {
       const order = receive();
       order.pullEvents();
-      order.calculate(CALCULATED_AT);
+      order.calculate(PRODUCT_A_ORIGIN, CALCULATED_AT);
       const events = order.pullEvents();
 
       expect(events).toHaveLength(1);
@@ -116,17 +117,19 @@ describe('Order', () => {
 
     it('carries a missing correlation id and customer as null', () => {
       const order = receive(anOrderMessage({ customerId: undefined }), null);
-      order.calculate(CALCULATED_AT);
+      order.calculate(PRODUCT_A_ORIGIN, CALCULATED_AT);
       expect(order.pullEvents().at(-1)).toMatchObject({ customerId: null, correlationId: null });
     });
 
     it('rejects calculating twice and records nothing more', () => {
       const order = receive();
-      order.calculate(CALCULATED_AT);
+      order.calculate(PRODUCT_A_ORIGIN, CALCULATED_AT);
       order.pullEvents();
 
-      expect(() => order.calculate(new Date())).toThrow(OrderStateError);
-      expect(() => order.calculate(new Date())).toThrow(expect.objectContaining({ code: 'invalid-state' }));
+      expect(() => order.calculate(PRODUCT_A_ORIGIN, new Date())).toThrow(InvalidTransitionError);
+      expect(() => order.calculate(PRODUCT_A_ORIGIN, new Date())).toThrow(
+        expect.objectContaining({ code: 'invalid-transition' }),
+      );
       expect(order.calculatedAt).toBe(CALCULATED_AT);
       expect(order.pullEvents()).toEqual([]);
     });
@@ -140,7 +143,7 @@ describe('Order', () => {
 
   it('gives every event its own id', () => {
     const order = receive();
-    order.calculate(CALCULATED_AT);
+    order.calculate(PRODUCT_A_ORIGIN, CALCULATED_AT);
     const [received, calculated] = order.pullEvents();
     expect(received.eventId).not.toBe(calculated.eventId);
   });
@@ -148,7 +151,7 @@ describe('Order', () => {
   describe('snapshot', () => {
     it('writes money as decimal strings with the currency decimals', () => {
       const order = receive(anOrderMessage({ currency: 'KWD', items: [anItem({ unitPrice: '1.25', quantity: 3 })] }));
-      order.calculate(CALCULATED_AT);
+      order.calculate(PRODUCT_A_ORIGIN, CALCULATED_AT);
 
       expect(order.toSnapshot()).toEqual({
         id: ORDER_ID,
@@ -160,7 +163,12 @@ describe('Order', () => {
         total: '3.750',
         receivedAt: RECEIVED_AT,
         calculatedAt: CALCULATED_AT,
-        version: 0,
+        paidAt: null,
+        shippedAt: null,
+        deliveredAt: null,
+        cancelledAt: null,
+        paymentId: null,
+        version: 1,
         fingerprint: order.fingerprint,
         correlationId: 'corr-42',
         lines: [{ lineNo: 1, productId: 'P-1', name: 'Mouse', unitPrice: '1.250', quantity: 3 }],
@@ -178,14 +186,14 @@ describe('Order', () => {
 
     it('round-trips a calculated order, total and lines exact', () => {
       const order = receive(largestLegalOrderMessage('KWD'));
-      order.calculate(CALCULATED_AT);
+      order.calculate(PRODUCT_A_ORIGIN, CALCULATED_AT);
       const restored = Order.restore({ ...order.toSnapshot(), version: 3 });
 
       expect(restored.toSnapshot()).toEqual({ ...order.toSnapshot(), version: 3 });
       expect(restored.total?.equals(order.total!)).toBe(true);
       expect(restored.lines[999].lineTotal().toString()).toBe('1000000000000000.000');
       expect(restored.status).toBe(OrderStatus.Calculated);
-      expect(() => restored.calculate(new Date())).toThrow(OrderStateError);
+      expect(() => restored.calculate(PRODUCT_A_ORIGIN, new Date())).toThrow(InvalidTransitionError);
     });
 
     it('restores only the fields a snapshot defines, whatever else the stored row carries', () => {
@@ -200,7 +208,7 @@ describe('Order', () => {
 
     it('lets a restored received order be calculated', () => {
       const restored = Order.restore(receive().toSnapshot());
-      restored.calculate(CALCULATED_AT);
+      restored.calculate(PRODUCT_A_ORIGIN, CALCULATED_AT);
       expect(restored.total?.toString()).toBe('45.30');
       expect(restored.pullEvents()).toHaveLength(1);
     });

@@ -1,15 +1,34 @@
 import { AggregateRoot } from './aggregate-root.js';
+import type { ChangeOrigin } from './change-origin.js';
 import { Currency } from './currency.value-object.js';
 import { OrderCalculated } from './events/order-calculated.event.js';
 import { OrderReceived } from './events/order-received.event.js';
+import {
+  OrderCancelled,
+  OrderDelivered,
+  OrderPaid,
+  OrderPaymentFailed,
+  OrderShipped,
+  type OrderStatusChanged,
+  type OrderStatusChangedProps,
+} from './events/order-status-changed.event.js';
 import { Money } from './money.value-object.js';
+import { CHANGE_PARTICIPLE, ORDER_LIFECYCLE, OrderChange } from './order-lifecycle.js';
 import { OrderLine } from './order-line.js';
 import { OrderStatus } from './order-status.js';
-import { OrderStateError } from './order.errors.js';
+import { InvalidTransitionError, PaymentMismatchError } from './order.errors.js';
 import type { OrderSnapshot } from './order.snapshot.js';
 import type { PlacedOrder } from './placed-order.value-object.js';
 
-interface OrderState {
+/** When the order reached each status after its calculation; null until it does. */
+export interface StatusTimes {
+  readonly paidAt: Date | null;
+  readonly shippedAt: Date | null;
+  readonly deliveredAt: Date | null;
+  readonly cancelledAt: Date | null;
+}
+
+interface OrderState extends StatusTimes {
   readonly id: string;
   readonly externalId: string;
   readonly customerId: string | null;
@@ -19,7 +38,10 @@ interface OrderState {
   readonly total: Money | null;
   readonly receivedAt: Date;
   readonly calculatedAt: Date | null;
+  /** The payment that paid the order: the same payment confirmed again is no change. */
+  readonly paymentId: string | null;
   readonly version: number;
+  readonly storedVersion: number;
   readonly fingerprint: string;
   readonly correlationId: string | null;
   readonly lines: readonly OrderLine[];
@@ -31,6 +53,23 @@ export interface ReceiveOrderProps {
   readonly correlationId: string | null;
   readonly receivedAt: Date;
 }
+
+export interface PaymentConfirmation {
+  readonly paymentId: string;
+  readonly amount: Money;
+}
+
+export interface PaymentRejection {
+  readonly paymentId: string;
+  readonly reason: string;
+}
+
+export interface Shipment {
+  readonly carrier: string | null;
+  readonly trackingCode: string | null;
+}
+
+const NOT_YET: StatusTimes = { paidAt: null, shippedAt: null, deliveredAt: null, cancelledAt: null };
 
 export class Order extends AggregateRoot {
   private constructor(private state: OrderState) {
@@ -48,7 +87,10 @@ export class Order extends AggregateRoot {
       total: null,
       receivedAt,
       calculatedAt: null,
+      ...NOT_YET,
+      paymentId: null,
       version: 0,
+      storedVersion: 0,
       fingerprint: placed.fingerprint,
       correlationId,
       lines: placed.lines.map((line, index) => new OrderLine({ lineNo: index + 1, ...line })),
@@ -70,7 +112,13 @@ export class Order extends AggregateRoot {
       total: snapshot.total === null ? null : Money.parse(snapshot.total, currency),
       receivedAt: snapshot.receivedAt,
       calculatedAt: snapshot.calculatedAt,
+      paidAt: snapshot.paidAt,
+      shippedAt: snapshot.shippedAt,
+      deliveredAt: snapshot.deliveredAt,
+      cancelledAt: snapshot.cancelledAt,
+      paymentId: snapshot.paymentId,
       version: snapshot.version,
+      storedVersion: snapshot.version,
       fingerprint: snapshot.fingerprint,
       correlationId: snapshot.correlationId,
       lines: snapshot.lines.map(
@@ -86,12 +134,13 @@ export class Order extends AggregateRoot {
     });
   }
 
-  calculate(at: Date): void {
+  calculate(origin: ChangeOrigin, at: Date): void {
     if (this.state.status !== OrderStatus.Received) {
-      throw new OrderStateError(this.id, this.state.status, 'calculated');
+      throw new InvalidTransitionError(this.id, this.state.status, 'calculated');
     }
     const total = this.lines.reduce((sum, line) => sum.add(line.lineTotal()), Money.zero(this.currency));
-    this.state = { ...this.state, status: OrderStatus.Calculated, total, calculatedAt: at };
+    const version = this.state.version + 1;
+    this.state = { ...this.state, status: OrderStatus.Calculated, total, calculatedAt: at, version };
     this.apply(
       new OrderCalculated({
         orderId: this.id,
@@ -100,10 +149,87 @@ export class Order extends AggregateRoot {
         currency: this.currency,
         total,
         lines: this.lines,
+        version,
+        origin,
         correlationId: this.correlationId,
         occurredAt: at,
       }),
     );
+  }
+
+  /** Refused once the order is paid by another payment, shipped, delivered or cancelled (someone must refund it). */
+  confirmPayment(payment: PaymentConfirmation, origin: ChangeOrigin, at: Date): void {
+    if (this.status === OrderStatus.Paid && this.state.paymentId === payment.paymentId) {
+      this.checkAmount(payment);
+      return;
+    }
+    this.change(OrderChange.ConfirmPayment, origin, at, (props) => {
+      this.checkAmount(payment);
+      this.state = { ...this.state, paidAt: at, paymentId: payment.paymentId };
+      const { paymentId, amount } = payment;
+      return new OrderPaid(props, { paymentId, amount: amount.toString(), currency: amount.currency.code });
+    });
+  }
+
+  rejectPayment({ paymentId, reason }: PaymentRejection, origin: ChangeOrigin, at: Date): void {
+    this.change(OrderChange.RejectPayment, origin, at, (props) => new OrderPaymentFailed(props, { paymentId, reason }));
+  }
+
+  ship({ carrier, trackingCode }: Shipment, origin: ChangeOrigin, at: Date): void {
+    this.change(OrderChange.Ship, origin, at, (props) => {
+      this.state = { ...this.state, shippedAt: at };
+      return new OrderShipped(props, { carrier, trackingCode });
+    });
+  }
+
+  deliver(origin: ChangeOrigin, at: Date): void {
+    this.change(OrderChange.Deliver, origin, at, (props) => {
+      this.state = { ...this.state, deliveredAt: at };
+      return new OrderDelivered(props);
+    });
+  }
+
+  cancel(reason: string | null, origin: ChangeOrigin, at: Date): void {
+    const wasPaid = this.status === OrderStatus.Paid;
+    this.change(OrderChange.Cancel, origin, at, (props) => {
+      this.state = { ...this.state, cancelledAt: at };
+      return new OrderCancelled(props, { reason, wasPaid });
+    });
+  }
+
+  /**
+   * Applies `change` as the lifecycle table says: refused (a typed error naming the status), no
+   * change (no event, same version), or a move to the next status with one event and version + 1.
+   */
+  private change(
+    change: OrderChange,
+    origin: ChangeOrigin,
+    at: Date,
+    record: (props: OrderStatusChangedProps) => OrderStatusChanged,
+  ): void {
+    const outcome = ORDER_LIFECYCLE[this.status][change];
+    if (outcome === 'no-change') return;
+    if (outcome === 'refused') throw new InvalidTransitionError(this.id, this.status, CHANGE_PARTICIPLE[change]);
+    const props: OrderStatusChangedProps = {
+      orderId: this.id,
+      externalId: this.externalId,
+      customerId: this.customerId,
+      status: outcome,
+      previousStatus: this.status,
+      version: this.version + 1,
+      origin,
+      occurredAt: at,
+    };
+    const event = record(props);
+    this.state = { ...this.state, status: outcome, version: props.version };
+    this.apply(event);
+  }
+
+  private checkAmount({ paymentId, amount }: PaymentConfirmation): void {
+    const total = this.total;
+    if (total === null || !amount.equals(total)) {
+      throw new PaymentMismatchError(paymentId, describe(amount), this.id, total ? describe(total) : 'nothing yet');
+    }
   }
 
   toSnapshot(): OrderSnapshot {
@@ -117,6 +243,8 @@ export class Order extends AggregateRoot {
       total: this.total?.toString() ?? null,
       receivedAt: this.receivedAt,
       calculatedAt: this.calculatedAt,
+      ...this.statusTimes,
+      paymentId: this.state.paymentId,
       version: this.version,
       fingerprint: this.fingerprint,
       correlationId: this.correlationId,
@@ -167,9 +295,28 @@ export class Order extends AggregateRoot {
     return this.state.calculatedAt;
   }
 
-  /** The stored version, for optimistic locking; the repository, not the aggregate, advances it. */
+  get statusTimes(): StatusTimes {
+    const { paidAt, shippedAt, deliveredAt, cancelledAt } = this.state;
+    return { paidAt, shippedAt, deliveredAt, cancelledAt };
+  }
+
+  /** When the order last changed. */
+  get updatedAt(): Date {
+    const { cancelledAt, deliveredAt, shippedAt, paidAt, calculatedAt, receivedAt } = this.state;
+    return [cancelledAt, deliveredAt, shippedAt, paidAt, calculatedAt].reduce<Date>(
+      (latest, time) => (time && time > latest ? time : latest),
+      receivedAt,
+    );
+  }
+
+  /** Grows by one with every change (calculated is version 1); the order's ETag. */
   get version(): number {
     return this.state.version;
+  }
+
+  /** The version the order was stored at when loaded: a save succeeds only if it still is. */
+  get storedVersion(): number {
+    return this.state.storedVersion;
   }
 
   get fingerprint(): string {
@@ -187,4 +334,8 @@ export class Order extends AggregateRoot {
   get itemCount(): number {
     return this.state.lines.length;
   }
+}
+
+function describe(amount: Money): string {
+  return `${amount.toString()} ${amount.currency.code}`;
 }

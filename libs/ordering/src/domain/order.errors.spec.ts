@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from './domain-error.js';
 import { CurrencyMismatchError, InvalidAmountError, UnknownCurrencyError } from './money.errors.js';
-import { DuplicateOrderConflictError, InvalidOrderError, OrderStateError } from './order.errors.js';
+import { DuplicateOrderConflictError, InvalidOrderError, InvalidTransitionError } from './order.errors.js';
 
 describe('domain errors', () => {
   it('builds an invalid-order message that names the field', () => {
@@ -26,16 +26,16 @@ describe('domain errors', () => {
   });
 
   it('says why an order cannot move on', () => {
-    const error = new OrderStateError('o-1', 'CALCULATED', 'calculated');
+    const error = new InvalidTransitionError('o-1', 'CALCULATED', 'calculated');
 
-    expect(error.code).toBe('invalid-state');
+    expect(error.code).toBe('invalid-transition');
     expect(error.message).toBe('Order o-1 cannot be calculated: it is CALCULATED.');
   });
 
   it.each([
     [new InvalidOrderError('externalId', 'is required'), 'InvalidOrderError'],
     [new DuplicateOrderConflictError('A-1', 'o-1'), 'DuplicateOrderConflictError'],
-    [new OrderStateError('o-1', 'CALCULATED', 'calculated'), 'OrderStateError'],
+    [new InvalidTransitionError('o-1', 'CALCULATED', 'calculated'), 'InvalidTransitionError'],
     [new UnknownCurrencyError('is unknown'), 'UnknownCurrencyError'],
     [new CurrencyMismatchError('BRL', 'JPY'), 'CurrencyMismatchError'],
     [new InvalidAmountError('bad'), 'InvalidAmountError'],

@@ -27,14 +27,24 @@ export class DuplicateOrderConflictError extends DomainError {
   }
 }
 
-export class OrderStateError extends DomainError {
-  override readonly code = 'invalid-state';
+/** A change the order's status does not allow (docs/contract.md, section 4): 409 over REST, a dead letter over AMQP. */
+export class InvalidTransitionError extends DomainError {
+  override readonly code = 'invalid-transition';
 
   constructor(
     readonly orderId: string,
     readonly status: OrderStatus,
-    action: string,
+    readonly change: string,
   ) {
-    super(`Order ${orderId} cannot be ${action}: it is ${status}.`);
+    super(`Order ${orderId} cannot be ${change}: it is ${status}.`);
+  }
+}
+
+/** A confirmed payment whose amount or currency is not the order's total. */
+export class PaymentMismatchError extends DomainError {
+  override readonly code = 'payment-mismatch';
+
+  constructor(paymentId: string, paid: string, orderId: string, owed: string) {
+    super(`Payment ${paymentId} is for ${paid} but order ${orderId} totals ${owed}.`);
   }
 }

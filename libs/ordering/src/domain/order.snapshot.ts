@@ -12,6 +12,12 @@ export interface OrderSnapshot {
   total: string | null;
   receivedAt: Date;
   calculatedAt: Date | null;
+  paidAt: Date | null;
+  shippedAt: Date | null;
+  deliveredAt: Date | null;
+  cancelledAt: Date | null;
+  /** The payment that paid the order, once one has. */
+  paymentId: string | null;
   version: number;
   fingerprint: string;
   correlationId: string | null;

@@ -24,7 +24,11 @@ export class InboundDelivery {
 
   get metadata(): DeliveryMetadata {
     const properties: { messageId?: unknown; correlationId?: unknown } = this.message.properties;
-    return { messageId: asText(properties.messageId), correlationId: asText(properties.correlationId) };
+    return {
+      messageId: asText(properties.messageId),
+      correlationId: asText(properties.correlationId),
+      routingKey: this.message.fields.routingKey,
+    };
   }
 
   /**

@@ -30,7 +30,10 @@ class ControlledUnitOfWork extends UnitOfWork {
 const answer = { execute: (command: ReceiveOrderCommand) => Promise.resolve(label(command)) };
 
 function order(externalId: string, content = 'a'): ReceiveOrderCommand {
-  return new ReceiveOrderCommand({ externalId, content }, { messageId: null, correlationId: null });
+  return new ReceiveOrderCommand(
+    { externalId, content },
+    { messageId: null, correlationId: null, routingKey: 'order.placed' },
+  );
 }
 
 function label({ body }: ReceiveOrderCommand): string {
@@ -105,7 +108,9 @@ describe('OrderIntakeBatcher', () => {
     const intake = batcher(unitOfWork);
 
     for (const command of [order('V'), order('W'), order('X'), order('X', 'again')]) void intake.submit(command);
-    void intake.submit(new ReceiveOrderCommand({ content: 'b' }, { messageId: null, correlationId: null }));
+    void intake.submit(
+      new ReceiveOrderCommand({ content: 'b' }, { messageId: null, correlationId: null, routingKey: 'order.placed' }),
+    );
     await unitOfWork.commit(0);
 
     expect(unitOfWork.batches).toEqual([['V'], ['W', 'X', 'X:again', '(none):b']]);

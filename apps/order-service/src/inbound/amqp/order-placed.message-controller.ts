@@ -3,7 +3,7 @@ import { Ctx, EventPattern, RmqContext } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { InboundDelivery } from './inbound-delivery.js';
 import { OrderPlacedDeliveryProcessor } from './order-placed.delivery-processor.js';
-import { ORDER_PLACED_PATTERN } from './amqp-order-placed.server.js';
+import { ORDER_PLACED_PATTERN } from './amqp-inbound.server.js';
 
 /** AMQP in: product A's OrderPlaced messages become ReceiveOrder commands. */
 @Controller()

@@ -4,13 +4,14 @@ import { badParameters } from './request-validation.pipe.js';
 const CONTROL_CHARACTER = /\p{Cc}/u;
 
 /**
- * Refuses every query and path parameter (name or value) that holds a control character, NUL
- * included, before any other check: Postgres cannot store NUL and no parameter of the API means one.
+ * Refuses every query and path parameter, and every field of a JSON body (name or value), that
+ * holds a control character, NUL included, before any other check: Postgres cannot store NUL and
+ * no parameter of the API means one.
  */
 @Injectable()
 export class ControlCharacterPipe implements PipeTransform<unknown, unknown> {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
-    if (metadata.type === 'query' && metadata.data === undefined && isRecord(value)) {
+    if ((metadata.type === 'query' || metadata.type === 'body') && metadata.data === undefined && isRecord(value)) {
       const problems = Object.entries(value).filter(
         ([name, given]) => hasControlCharacter(name) || hasControlCharacter(given),
       );

@@ -1,5 +1,10 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { DependencyUnavailableError, OrderNotFoundError } from '@app/ordering';
+import {
+  DependencyUnavailableError,
+  InvalidTransitionError,
+  OrderNotFoundError,
+  OrderVersionMismatchError,
+} from '@app/ordering';
 import type { FastifyReply } from 'fastify';
 import { errorMessage } from '../../observability/error-message.js';
 
@@ -31,6 +36,12 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (error instanceof HttpException) return fromHttpException(error);
     if (error instanceof OrderNotFoundError) {
       return { statusCode: 404, error: 'Not Found', message: error.message };
+    }
+    if (error instanceof InvalidTransitionError) {
+      return { statusCode: 409, error: 'Conflict', message: error.message, status: error.status };
+    }
+    if (error instanceof OrderVersionMismatchError) {
+      return { statusCode: 412, error: 'Precondition Failed', message: error.message, version: error.currentVersion };
     }
     if (error instanceof DependencyUnavailableError) {
       this.logger.warn({ message: 'Request failed: dependency unavailable', error: error.message });

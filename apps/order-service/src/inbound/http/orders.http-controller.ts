@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res, UseGuards, UsePipes } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -11,7 +11,15 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { GetOrderQuery, GetOrderStatsQuery, ListOrdersQuery, type OrderView } from '@app/ordering';
+import {
+  GetOrderHistoryQuery,
+  GetOrderQuery,
+  GetOrderStatsQuery,
+  ListOrdersQuery,
+  type OrderHistory,
+  type OrderView,
+} from '@app/ordering';
+import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ErrorResponse } from './dto/error.response.js';
 import { DEFAULT_PAGE_SIZE, ListOrdersRequest } from './dto/list-orders.request.js';
@@ -19,11 +27,13 @@ import { OrderIdPipe } from './order-id.pipe.js';
 import { OrderPageResponse } from './dto/order-page.response.js';
 import { OrderStatsRequest } from './dto/order-stats.request.js';
 import { OrderStatsResponse } from './dto/order-stats.response.js';
+import { OrderHistoryResponse } from './dto/order-history.response.js';
 import { OrderResponse } from './dto/order.response.js';
+import { entityTagOf } from './if-match.js';
 import { OrderCursor } from './order-cursor.js';
 import { requestValidationPipe } from './request-validation.pipe.js';
 
-/** REST for product B (contract section 3): queries only, each answered from the read table. */
+/** REST for product B (contract sections 3 and 4.4): queries only, each answered from the read tables. */
 @ApiTags('orders')
 @ApiBearerAuth()
 @ApiSecurity('api-key')
@@ -49,12 +59,26 @@ export class OrdersHttpController {
   }
 
   @Get(':orderId')
-  @ApiOperation({ summary: 'One order with its items, status and timestamps.' })
+  @ApiOperation({ summary: 'One order with its items, status, timestamps and version (also its ETag).' })
   @ApiOkResponse({ type: OrderResponse })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'No order has this id.' })
   @ApiParam({ name: 'orderId', format: 'uuid', description: "The service's order id (orderId of OrderCalculated)." })
-  get(@Param('orderId', OrderIdPipe) orderId: string): Promise<OrderView> {
-    return this.queryBus.execute(new GetOrderQuery(orderId));
+  async get(
+    @Param('orderId', OrderIdPipe) orderId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OrderView> {
+    const view = await this.queryBus.execute(new GetOrderQuery(orderId));
+    void reply.header('ETag', entityTagOf(view.version));
+    return view;
+  }
+
+  @Get(':orderId/history')
+  @ApiOperation({ summary: 'Every status the order took, oldest first, with who changed it.' })
+  @ApiOkResponse({ type: OrderHistoryResponse })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'No order has this id.' })
+  @ApiParam({ name: 'orderId', format: 'uuid', description: "The service's order id (orderId of OrderCalculated)." })
+  history(@Param('orderId', OrderIdPipe) orderId: string): Promise<OrderHistory> {
+    return this.queryBus.execute(new GetOrderHistoryQuery(orderId));
   }
 
   @Get()

@@ -12,6 +12,14 @@ export interface TopologySettings {
   readonly eventsExchange: string;
   readonly eventsRoutingKey: string;
   readonly eventsQueue: string;
+  /** The status-change queue and the routing keys it is bound with (one per status event). */
+  readonly statusEventsQueue: string;
+  readonly statusRoutingKeys: readonly string[];
+  readonly paymentsExchange: string;
+  readonly paymentsRoutingKeys: readonly string[];
+  readonly paymentsQueue: string;
+  readonly paymentsDeadLetterExchange: string;
+  readonly paymentsDeadLetterQueue: string;
   /**
    * The inbound quorum queue's x-delivery-limit: above the deliveries after which the service
    * dead-letters a message itself (PROCESSING_MAX_DELIVERIES), so that its reason comes first.
@@ -29,6 +37,30 @@ export interface BrokerNames {
   readonly EVENTS_EXCHANGE: string;
   readonly EVENTS_ROUTING_KEY: string;
   readonly EVENTS_QUEUE: string;
+  readonly EVENTS_PAID_ROUTING_KEY: string;
+  readonly EVENTS_PAYMENT_FAILED_ROUTING_KEY: string;
+  readonly EVENTS_SHIPPED_ROUTING_KEY: string;
+  readonly EVENTS_DELIVERED_ROUTING_KEY: string;
+  readonly EVENTS_CANCELLED_ROUTING_KEY: string;
+  readonly STATUS_EVENTS_QUEUE: string;
+  readonly PAYMENTS_EXCHANGE: string;
+  readonly PAYMENTS_CONFIRMED_ROUTING_KEY: string;
+  readonly PAYMENTS_REJECTED_ROUTING_KEY: string;
+  readonly PAYMENTS_QUEUE: string;
+  readonly PAYMENTS_DEAD_LETTER_EXCHANGE: string;
+  readonly PAYMENTS_DEAD_LETTER_QUEUE: string;
+}
+
+/** The routing key of each event type the service publishes (contract sections 2 and 4.3). */
+export function eventRoutingKeysOf(names: BrokerNames): Readonly<Record<string, string>> {
+  return {
+    OrderCalculated: names.EVENTS_ROUTING_KEY,
+    OrderPaid: names.EVENTS_PAID_ROUTING_KEY,
+    OrderPaymentFailed: names.EVENTS_PAYMENT_FAILED_ROUTING_KEY,
+    OrderShipped: names.EVENTS_SHIPPED_ROUTING_KEY,
+    OrderDelivered: names.EVENTS_DELIVERED_ROUTING_KEY,
+    OrderCancelled: names.EVENTS_CANCELLED_ROUTING_KEY,
+  };
 }
 
 export function topologyOf(
@@ -45,6 +77,19 @@ export function topologyOf(
     eventsExchange: names.EVENTS_EXCHANGE,
     eventsRoutingKey: names.EVENTS_ROUTING_KEY,
     eventsQueue: names.EVENTS_QUEUE,
+    statusEventsQueue: names.STATUS_EVENTS_QUEUE,
+    statusRoutingKeys: [
+      names.EVENTS_PAID_ROUTING_KEY,
+      names.EVENTS_PAYMENT_FAILED_ROUTING_KEY,
+      names.EVENTS_SHIPPED_ROUTING_KEY,
+      names.EVENTS_DELIVERED_ROUTING_KEY,
+      names.EVENTS_CANCELLED_ROUTING_KEY,
+    ],
+    paymentsExchange: names.PAYMENTS_EXCHANGE,
+    paymentsRoutingKeys: [names.PAYMENTS_CONFIRMED_ROUTING_KEY, names.PAYMENTS_REJECTED_ROUTING_KEY],
+    paymentsQueue: names.PAYMENTS_QUEUE,
+    paymentsDeadLetterExchange: names.PAYMENTS_DEAD_LETTER_EXCHANGE,
+    paymentsDeadLetterQueue: names.PAYMENTS_DEAD_LETTER_QUEUE,
   };
 }
 
@@ -52,9 +97,10 @@ const PRECONDITION_FAILED = 406;
 
 /**
  * Declares the contract's exchanges, queues and bindings; safe to run again and in any order with
- * products A and B. The service's own queues (inbound and its DLQ) are quorum queues, the inbound
- * one with a delivery limit, so that a message that crashes the process is counted across restarts
- * (`x-delivery-count`). `order.calculated`, which product B may declare too, carries no x-arguments,
+ * products A and B and the payment system. The service's own queues (orders and payments in, and
+ * their DLQs) are quorum queues, the inbound ones with a delivery limit, so that a message that crashes the process is counted across restarts
+ * (`x-delivery-count`). `order.calculated` and `order.status-changed`, which product B may declare too,
+ * carry no x-arguments,
  * so that a plain durable declaration agrees with ours (the vhost's default queue type decides its
  * type). A queue or exchange declared before with other settings (an older classic queue) is kept,
  * with a warning, rather than not starting.
@@ -88,28 +134,41 @@ export async function declareTopology(url: string, topology: TopologySettings): 
       );
     };
     const durable = { durable: true };
-    await declare(`exchange ${topology.inboundExchange}`, (ch) =>
-      ch.assertExchange(topology.inboundExchange, 'topic', durable),
-    );
-    await declare(`exchange ${topology.deadLetterExchange}`, (ch) =>
-      ch.assertExchange(topology.deadLetterExchange, 'topic', durable),
-    );
-    await declare(`exchange ${topology.eventsExchange}`, (ch) =>
-      ch.assertExchange(topology.eventsExchange, 'topic', durable),
-    );
+    const exchanges = [
+      topology.inboundExchange,
+      topology.deadLetterExchange,
+      topology.eventsExchange,
+      topology.paymentsExchange,
+      topology.paymentsDeadLetterExchange,
+    ];
+    for (const exchange of exchanges) {
+      await declare(`exchange ${exchange}`, (ch) => ch.assertExchange(exchange, 'topic', durable));
+    }
     // Past the broker's own limit a message goes to the DLQ without a reason header, rather than being dropped.
-    await quorum(topology.inboundQueue, {
+    const limited = (deadLetterExchange: string) => ({
       'x-delivery-limit': topology.inboundDeliveryLimit,
-      'x-dead-letter-exchange': topology.deadLetterExchange,
+      'x-dead-letter-exchange': deadLetterExchange,
     });
+    await quorum(topology.inboundQueue, limited(topology.deadLetterExchange));
     await quorum(topology.deadLetterQueue, {});
-    await declare(`queue ${topology.eventsQueue}`, (ch) => ch.assertQueue(topology.eventsQueue, durable));
+    await quorum(topology.paymentsQueue, limited(topology.paymentsDeadLetterExchange));
+    await quorum(topology.paymentsDeadLetterQueue, {});
+    for (const queue of [topology.eventsQueue, topology.statusEventsQueue]) {
+      await declare(`queue ${queue}`, (ch) => ch.assertQueue(queue, durable));
+    }
     const channel = await connection.createChannel();
     await channel.bindQueue(topology.inboundQueue, topology.inboundExchange, topology.inboundRoutingKey);
     // '#' catches every dead letter on a topic DLX; the routing key itself covers a direct one.
     await channel.bindQueue(topology.deadLetterQueue, topology.deadLetterExchange, '#');
     await channel.bindQueue(topology.deadLetterQueue, topology.deadLetterExchange, topology.inboundRoutingKey);
     await channel.bindQueue(topology.eventsQueue, topology.eventsExchange, topology.eventsRoutingKey);
+    for (const routingKey of topology.statusRoutingKeys) {
+      await channel.bindQueue(topology.statusEventsQueue, topology.eventsExchange, routingKey);
+    }
+    for (const routingKey of topology.paymentsRoutingKeys) {
+      await channel.bindQueue(topology.paymentsQueue, topology.paymentsExchange, routingKey);
+    }
+    await channel.bindQueue(topology.paymentsDeadLetterQueue, topology.paymentsDeadLetterExchange, '#');
     await channel.close();
   } finally {
     await connection.close();

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../../observability/error-message.js';
 import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
 import { backoffDelay } from '../../resilience/backoff.js';
-import { AmqpOrderCalculatedPublisher, type PublishRound } from './amqp/amqp-order-calculated.publisher.js';
+import { AmqpOrderEventsPublisher, type PublishRound } from './amqp/amqp-order-events.publisher.js';
 import { OutboxRelaySettings } from './outbox-relay.settings.js';
 import { type CommittedOutboxMessage, OutboxSignal } from './outbox.signal.js';
 import { PostgresOutboxStore } from './postgres/postgres-outbox.store.js';
@@ -19,7 +19,7 @@ const PURGE_INTERVAL_MS = 60_000;
 const MARK_WINDOW_MS = 100;
 
 /**
- * Publishes committed OrderCalculated messages (AmqpOrderCalculatedPublisher) and marks published
+ * Publishes committed OrderCalculated messages (AmqpOrderEventsPublisher) and marks published
  * in the outbox (PostgresOutboxStore) only the rows the broker confirmed and routed. Two paths:
  * - right after a commit in this process, the rows it handed over (OutboxSignal), without reading
  *   them back: the normal path, whose marks share a statement with those of the rounds confirmed
@@ -39,7 +39,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
 
   constructor(
     private readonly store: PostgresOutboxStore,
-    private readonly publisher: AmqpOrderCalculatedPublisher,
+    private readonly publisher: AmqpOrderEventsPublisher,
     private readonly signal: OutboxSignal,
     private readonly settings: OutboxRelaySettings,
     private readonly metrics: OrderServiceMetrics,

@@ -119,7 +119,7 @@ export class TypeOrmOrderViewStore extends OrderViewStore {
     const totalsByCurrency: { currency: string; total: string }[] = [];
     for (const row of rows) {
       countsByStatus.set(row.status, (countsByStatus.get(row.status) ?? 0) + Number(row.count));
-      if (row.status === OrderStatus.Calculated) totalsByCurrency.push({ currency: row.currency, total: row.total });
+      if (row.status !== OrderStatus.Received) totalsByCurrency.push({ currency: row.currency, total: row.total });
     }
     return {
       countsByStatus: [...countsByStatus].map(([status, count]) => ({ status, count })),

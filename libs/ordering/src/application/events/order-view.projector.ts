@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { type DomainEvent, OrderCalculated, OrderReceived } from '../../domain/index.js';
+import { type DomainEvent, OrderReceived } from '../../domain/index.js';
 import { OrderRepository } from '../ports/order.repository.js';
 import { OrderViewStore } from '../ports/order-view.store.js';
 import { orderViewOf } from '../read-model/order-view.js';
+import { isOutgoing } from './order-events.outbox-writer.js';
 import { TransactionalEventHandler } from './transactional-event.handler.js';
 
 /**
@@ -21,9 +22,7 @@ export class OrderViewProjector extends TransactionalEventHandler {
 
   async handle(events: readonly DomainEvent[]): Promise<void> {
     const changed = new Set(
-      events
-        .filter((event) => event instanceof OrderReceived || event instanceof OrderCalculated)
-        .map((event) => event.orderId),
+      events.filter((event) => event instanceof OrderReceived || isOutgoing(event)).map((event) => event.orderId),
     );
     for (const orderId of changed) await this.views.save(orderViewOf(await this.orders.getById(orderId)));
   }

@@ -18,7 +18,7 @@ export abstract class OrderViewStore {
   /** Newest first (receivedAt, then orderId, both descending), starting after `after`. */
   abstract list(filter: OrderViewFilter, limit: number, after: OrderViewPosition | null): Promise<OrderViewPage>;
   /**
-   * Calculated totals are summed per currency; counts cover every status. Kept per day as the rows
+   * Totals per status and currency (the handler adds them up per currency); counts cover every status. Kept per day as the rows
    * are written, so the cost depends on the days in the range and the rows of its edge days only.
    */
   abstract statistics(range: ReceivedRange): Promise<StoredOrderStatistics>;

@@ -25,7 +25,13 @@ export interface OrderView {
   readonly items: readonly OrderViewItem[];
   readonly receivedAt: string;
   readonly calculatedAt: string | null;
+  readonly paidAt: string | null;
+  readonly shippedAt: string | null;
+  readonly deliveredAt: string | null;
+  readonly cancelledAt: string | null;
   readonly updatedAt: string;
+  /** Grows by one with every change; the ETag of GET /orders/{orderId}. */
+  readonly version: number;
 }
 
 /** A line as both the read table and the OrderCalculated message give it (contract sections 2 and 3). */
@@ -44,7 +50,7 @@ export function orderViewItemOf(line: OrderLine): OrderViewItem {
  * the write model give the same row. `updatedAt` is the time of the order's latest change.
  */
 export function orderViewOf(order: Order): OrderView {
-  const updatedAt = order.calculatedAt ?? order.receivedAt;
+  const { paidAt, shippedAt, deliveredAt, cancelledAt } = order.statusTimes;
   return {
     orderId: order.id,
     externalId: order.externalId,
@@ -56,6 +62,11 @@ export function orderViewOf(order: Order): OrderView {
     items: order.lines.map(orderViewItemOf),
     receivedAt: order.receivedAt.toISOString(),
     calculatedAt: order.calculatedAt?.toISOString() ?? null,
-    updatedAt: updatedAt.toISOString(),
+    paidAt: paidAt?.toISOString() ?? null,
+    shippedAt: shippedAt?.toISOString() ?? null,
+    deliveredAt: deliveredAt?.toISOString() ?? null,
+    cancelledAt: cancelledAt?.toISOString() ?? null,
+    updatedAt: order.updatedAt.toISOString(),
+    version: order.version,
   };
 }

@@ -1,3 +1,4 @@
+import type { ChangeOrigin } from '../change-origin.js';
 import type { Currency } from '../currency.value-object.js';
 import type { Money } from '../money.value-object.js';
 import type { OrderLine } from '../order-line.js';
@@ -10,6 +11,9 @@ export interface OrderCalculatedProps extends DomainEventProps {
   readonly currency: Currency;
   readonly total: Money;
   readonly lines: readonly OrderLine[];
+  /** 1: the first version a calculated order has. */
+  readonly version: number;
+  readonly origin: ChangeOrigin;
   /** The inbound message's correlation_id, carried through to the outgoing message. */
   readonly correlationId: string | null;
 }
@@ -22,6 +26,8 @@ export class OrderCalculated extends DomainEvent {
   readonly currency: Currency;
   readonly total: Money;
   readonly lines: readonly OrderLine[];
+  readonly version: number;
+  readonly origin: ChangeOrigin;
   readonly correlationId: string | null;
 
   constructor(props: OrderCalculatedProps) {
@@ -32,6 +38,8 @@ export class OrderCalculated extends DomainEvent {
     this.currency = props.currency;
     this.total = props.total;
     this.lines = props.lines;
+    this.version = props.version;
+    this.origin = props.origin;
     this.correlationId = props.correlationId;
   }
 }

@@ -34,6 +34,21 @@ export class OrderResponse {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   calculatedAt: string | null;
 
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  paidAt: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  shippedAt: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  deliveredAt: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  cancelledAt: string | null;
+
   @ApiProperty({ format: 'date-time' })
   updatedAt: string;
+
+  @ApiProperty({ example: 3, description: 'Grows by one with every change; the ETag, for If-Match.' })
+  version: number;
 }

@@ -1,5 +1,5 @@
-import type { OrderCalculated } from '@app/ordering';
-import { toOrderCalculatedMessage } from '../order-calculated.message.js';
+import type { OutgoingOrderEvent } from '@app/ordering';
+import { correlationIdOf, toOrderEventMessage } from '../order-event.message.js';
 import type { CommittedOutboxMessage, OutboxSignal } from '../outbox.signal.js';
 import type { DeferredStatement, DeferredWrites } from '../../postgres/batch/deferred-statement.js';
 
@@ -12,16 +12,16 @@ const INSERT_OUTBOX = `
   RETURNING id, event_id`;
 
 /**
- * The OrderCalculated messages of one transaction, inserted at commit with the other held-back writes
+ * The outgoing messages of one transaction, inserted at commit with the other held-back writes
  * and handed to the relay once the transaction has committed (`handOver`, an after-commit callback).
  */
 export class PendingOutbox implements DeferredWrites {
-  private events: OrderCalculated[] = [];
+  private events: OutgoingOrderEvent[] = [];
   private inserted: CommittedOutboxMessage[] = [];
 
   constructor(private readonly signal: OutboxSignal) {}
 
-  add(event: OrderCalculated): void {
+  add(event: OutgoingOrderEvent): void {
     this.events.push(event);
   }
 
@@ -29,14 +29,14 @@ export class PendingOutbox implements DeferredWrites {
     if (this.events.length === 0) return null;
     const events = this.events;
     this.events = [];
-    const payloads = events.map((event) => JSON.stringify(toOrderCalculatedMessage(event)));
+    const payloads = events.map((event) => JSON.stringify(toOrderEventMessage(event)));
     // One JSON parameter, the payload spliced in as rendered: a `json` field keeps that text exactly.
     const rows = events.map((event, index) => {
       const fields = JSON.stringify({
         event_id: event.eventId,
         event_type: event.eventType,
         aggregate_id: event.orderId,
-        correlation_id: event.correlationId,
+        correlation_id: correlationIdOf(event),
         occurred_at: event.occurredAt.toISOString(),
       });
       return `${fields.slice(0, -1)},"payload":${payloads[index]}}`;
@@ -50,7 +50,7 @@ export class PendingOutbox implements DeferredWrites {
           id: idOf.get(event.eventId) as string,
           eventId: event.eventId,
           eventType: event.eventType,
-          correlationId: event.correlationId,
+          correlationId: correlationIdOf(event),
           payload: payloads[index],
           occurredAt: event.occurredAt,
         }));

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type OrderCalculated, OrderEventsOutbox } from '@app/ordering';
+import { OrderEventsOutbox, type OutgoingOrderEvent } from '@app/ordering';
 import { OutboxSignal } from '../outbox.signal.js';
 import { PendingOutbox } from './pending-outbox.js';
 import { TypeOrmUnitOfWork } from '../../postgres/typeorm-unit-of-work.js';
@@ -16,7 +16,7 @@ export class TypeOrmOrderEventsOutbox extends OrderEventsOutbox {
   }
 
   /** Deferred to the commit with the transaction's other events (see PendingOutbox), then handed to the relay. */
-  enqueue(event: OrderCalculated): Promise<void> {
+  enqueue(event: OutgoingOrderEvent): Promise<void> {
     return this.unitOfWork.inScope((scope) => {
       const pending = scope.defer(this.pendingKey, () => new PendingOutbox(this.signal));
       pending.add(event);

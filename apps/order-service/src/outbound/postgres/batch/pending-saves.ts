@@ -4,9 +4,13 @@ import type { DeferredStatement, DeferredWrites } from './deferred-statement.js'
 /** Each row moves only from the version its change was made on; a row that moved meanwhile is missing. */
 const UPDATE_ORDERS = `
   UPDATE orders AS o
-  SET status = u.status, total = u.total, calculated_at = u.calculated_at, updated_at = now(), version = o.version + 1
-  FROM json_to_recordset($1::json) AS u(id uuid, status text, total numeric, calculated_at timestamptz, version int)
-  WHERE o.id = u.id AND o.version = u.version
+  SET status = u.status, total = u.total, calculated_at = u.calculated_at, paid_at = u.paid_at,
+      shipped_at = u.shipped_at, delivered_at = u.delivered_at, cancelled_at = u.cancelled_at,
+      payment_id = u.payment_id, updated_at = now(), version = u.version
+  FROM json_to_recordset($1::json) AS u(id uuid, status text, total numeric, calculated_at timestamptz,
+                                        paid_at timestamptz, shipped_at timestamptz, delivered_at timestamptz,
+                                        cancelled_at timestamptz, payment_id text, version int, stored_version int)
+  WHERE o.id = u.id AND o.version = u.stored_version
   RETURNING o.id`;
 
 /** The changed orders of one transaction, written with one versioned UPDATE at commit. */
@@ -19,26 +23,35 @@ export class PendingSaves implements DeferredWrites {
 
   statement(): DeferredStatement | null {
     if (this.orders.size === 0) return null;
-    const snapshots = [...this.orders.values()].map((order) => order.toSnapshot());
+    const orders = [...this.orders.values()];
     this.orders.clear();
     return {
       sql: UPDATE_ORDERS,
       // One JSON parameter, instants as ISO text, like the admission insert's.
       parameters: [
         JSON.stringify(
-          snapshots.map((snapshot) => ({
-            id: snapshot.id,
-            status: snapshot.status,
-            total: snapshot.total,
-            calculated_at: snapshot.calculatedAt?.toISOString() ?? null,
-            version: snapshot.version,
-          })),
+          orders.map((order) => {
+            const { paidAt, shippedAt, deliveredAt, cancelledAt, paymentId, ...snapshot } = order.toSnapshot();
+            return {
+              id: snapshot.id,
+              status: snapshot.status,
+              total: snapshot.total,
+              calculated_at: snapshot.calculatedAt?.toISOString() ?? null,
+              paid_at: paidAt?.toISOString() ?? null,
+              shipped_at: shippedAt?.toISOString() ?? null,
+              delivered_at: deliveredAt?.toISOString() ?? null,
+              cancelled_at: cancelledAt?.toISOString() ?? null,
+              payment_id: paymentId,
+              version: snapshot.version,
+              stored_version: order.storedVersion,
+            };
+          }),
         ),
       ],
       returned: (updated) => {
         const moved = new Set(updated.map((row) => row.id));
-        const stale = snapshots.find((snapshot) => !moved.has(snapshot.id));
-        if (stale) throw new ConcurrentModificationError(stale.id, stale.version);
+        const stale = orders.find((order) => !moved.has(order.id));
+        if (stale) throw new ConcurrentModificationError(stale.id, stale.storedVersion);
       },
     };
   }

@@ -2,17 +2,20 @@ import type { OrderView } from '@app/ordering';
 import type { DeferredStatement, DeferredWrites } from './deferred-statement.js';
 
 /*
- * An older state never replaces a newer one: a row moves forward in time, and at the same instant
- * CALCULATED wins over RECEIVED (false < true). That makes a rebuild safe beside live projections.
+ * An older state never replaces a newer one: a row only moves to the same version or a later one.
+ * That makes a rebuild safe beside live projections.
  */
 const UPSERT_VIEWS = `
-  INSERT INTO order_views (order_id, external_id, customer_id, status, currency, total, received_at, updated_at, document)
-  SELECT order_id, external_id, customer_id, status, currency, total, received_at, updated_at, document
+  INSERT INTO order_views (order_id, external_id, customer_id, status, currency, total, received_at, updated_at,
+                           version, document)
+  SELECT order_id, external_id, customer_id, status, currency, total, received_at, updated_at, version, document
   FROM json_to_recordset($1::json) AS v(order_id uuid, external_id text, customer_id text, status text, currency text,
-                                         total numeric, received_at timestamptz, updated_at timestamptz, document json)
+                                         total numeric, received_at timestamptz, updated_at timestamptz, version int,
+                                         document json)
   ON CONFLICT (order_id) DO UPDATE
-  SET status = EXCLUDED.status, total = EXCLUDED.total, updated_at = EXCLUDED.updated_at, document = EXCLUDED.document
-  WHERE (order_views.updated_at, order_views.status = 'CALCULATED') <= (EXCLUDED.updated_at, EXCLUDED.status = 'CALCULATED')`;
+  SET status = EXCLUDED.status, total = EXCLUDED.total, updated_at = EXCLUDED.updated_at, version = EXCLUDED.version,
+      document = EXCLUDED.document
+  WHERE order_views.version <= EXCLUDED.version`;
 
 /** The read rows of one transaction, last state per order (an upsert may touch a row only once). */
 export class PendingViews implements DeferredWrites {
@@ -36,6 +39,7 @@ export class PendingViews implements DeferredWrites {
       total: view.total,
       received_at: view.receivedAt,
       updated_at: view.updatedAt,
+      version: view.version,
       document: view,
     }));
     return { sql: UPSERT_VIEWS, parameters: [JSON.stringify(rows)] };

@@ -18,10 +18,10 @@ export class CalculateOrderCommandHandler implements ICommandHandler<CalculateOr
     private readonly events: DomainEventDispatcher,
   ) {}
 
-  async execute({ orderId }: CalculateOrderCommand): Promise<void> {
+  async execute({ orderId, origin }: CalculateOrderCommand): Promise<void> {
     await this.unitOfWork.run(async () => {
       const order = await this.orders.getById(orderId);
-      order.calculate(this.clock.now());
+      order.calculate(origin, this.clock.now());
       await this.orders.save(order);
       await this.events.dispatch(order.pullEvents());
     });

@@ -12,7 +12,7 @@ import { IdGenerator } from '../../ports/id-generator.js';
 import { type OrderAdmission, OrderRepository } from '../../ports/order.repository.js';
 import { UnitOfWork } from '../../ports/unit-of-work.js';
 import { DomainEventDispatcher } from '../../events/domain-event.dispatcher.js';
-import { OrderCalculatedOutboxWriter } from '../../events/order-calculated.outbox-writer.js';
+import { OrderEventsOutboxWriter } from '../../events/order-events.outbox-writer.js';
 import { OrderViewProjector } from '../../events/order-view.projector.js';
 import { OrderEventsOutbox } from '../../ports/order-events.outbox.js';
 import { OrderViewStore } from '../../ports/order-view.store.js';
@@ -99,7 +99,7 @@ class ImmediateUnitOfWork extends UnitOfWork {
 }
 
 const fixedClock: Clock = { now: () => new Date('2026-11-21T10:00:00.000Z') };
-const delivery = { messageId: 'm-1', correlationId: 'c-1' };
+const delivery = { messageId: 'm-1', correlationId: 'c-1', routingKey: 'order.placed' };
 
 describe('ReceiveOrderCommandHandler', () => {
   let repository: InMemoryOrderRepository;
@@ -113,7 +113,7 @@ describe('ReceiveOrderCommandHandler', () => {
     views = new InMemoryOrderViewStore();
     const events = new DomainEventDispatcher([
       new OrderViewProjector(repository, views),
-      new OrderCalculatedOutboxWriter(outbox),
+      new OrderEventsOutboxWriter(outbox),
     ]);
     const unitOfWork = new ImmediateUnitOfWork();
     const calculate = new CalculateOrderCommandHandler(repository, unitOfWork, fixedClock, events);
@@ -156,7 +156,12 @@ describe('ReceiveOrderCommandHandler', () => {
       items: [{ productId: 'P-1', name: 'Mouse', unitPrice: '19.90', quantity: 2, lineTotal: '39.80' }],
       receivedAt: '2026-11-21T10:00:00.000Z',
       calculatedAt: '2026-11-21T10:00:00.000Z',
+      paidAt: null,
+      shippedAt: null,
+      deliveredAt: null,
+      cancelledAt: null,
       updatedAt: '2026-11-21T10:00:00.000Z',
+      version: 1,
     });
   });
 

@@ -40,7 +40,8 @@ export class ReceiveOrderCommandHandler implements ICommandHandler<ReceiveOrderC
         }
         return { outcome: 'duplicate', orderId: admission.existingOrderId, externalId: placed.externalId };
       }
-      await this.commandBus.execute(new CalculateOrderCommand(order.id));
+      const origin = { source: 'amqp', actor: delivery.routingKey, correlationId: delivery.correlationId } as const;
+      await this.commandBus.execute(new CalculateOrderCommand(order.id, origin));
       // After the calculation, which dispatches the events recorded so far (OrderReceived too):
       // the read row is written once, in its final state. What is left here is normally nothing.
       await this.events.dispatch(order.pullEvents());

@@ -3,6 +3,8 @@ import { Command } from '@nestjs/cqrs';
 export interface DeliveryMetadata {
   readonly messageId: string | null;
   readonly correlationId: string | null;
+  /** The routing key the message was published with: the actor of its changes in the order's history. */
+  readonly routingKey: string;
 }
 
 export type ReceiveOrderResult =

@@ -4,7 +4,10 @@ import { OrderViewStore } from '../../ports/order-view.store.js';
 import type { OrderStatistics } from '../../read-model/order-statistics.js';
 import { GetOrderStatsQuery } from './get-order-stats.query.js';
 
-/** Counts per status, every status listed, and the exact sum of calculated totals per currency. */
+/**
+ * Counts per status, every status listed, and the exact sum per currency of the totals of every
+ * calculated order, whatever its status since (paid, shipped, cancelled…).
+ */
 @QueryHandler(GetOrderStatsQuery)
 export class GetOrderStatsQueryHandler implements IQueryHandler<GetOrderStatsQuery, OrderStatistics> {
   constructor(private readonly views: OrderViewStore) {}
@@ -16,12 +19,12 @@ export class GetOrderStatsQueryHandler implements IQueryHandler<GetOrderStatsQue
       number
     >;
     for (const { status, count } of stored.countsByStatus) countsByStatus[status as OrderStatus] = count;
-    const totalsByCurrency = Object.fromEntries(
-      stored.totalsByCurrency.map(({ currency, total }) => [
-        currency,
-        Money.parse(total, Currency.of(currency)).toString(),
-      ]),
-    );
+    const sums = new Map<string, Money>();
+    for (const { currency, total } of stored.totalsByCurrency) {
+      const amount = Money.parse(total, Currency.of(currency));
+      sums.set(currency, sums.get(currency)?.add(amount) ?? amount);
+    }
+    const totalsByCurrency = Object.fromEntries([...sums].map(([currency, sum]) => [currency, sum.toString()]));
     return { countsByStatus, totalsByCurrency };
   }
 }

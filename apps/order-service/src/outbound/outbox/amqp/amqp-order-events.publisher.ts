@@ -17,11 +17,12 @@ export interface PublishRound {
 }
 
 /**
- * Publishes outbox messages to product B's exchange with `mandatory` on a confirm channel: a
- * message counts as published only once the broker confirmed it and routed it to a queue.
+ * Publishes outbox messages to the events exchange, each under its event type's routing key, with
+ * `mandatory` on a confirm channel: a message counts as published only once the broker confirmed it
+ * and routed it to a queue.
  */
 @Injectable()
-export class AmqpOrderCalculatedPublisher {
+export class AmqpOrderEventsPublisher {
   constructor(
     private readonly publisher: AmqpPublisher,
     private readonly settings: OutboxRelaySettings,
@@ -40,14 +41,18 @@ export class AmqpOrderCalculatedPublisher {
     const outcomes = await this.publisher.publishAllMandatory(messages.map((message) => this.mandatory(message)));
     const published = messages.filter((_, index) => isRouted(outcomes[index]));
     const failed = messages.filter((_, index) => !isRouted(outcomes[index]));
-    const firstFailure = outcomes.find((outcome) => !isRouted(outcome));
-    return { published, failed, failure: firstFailure && this.describeFailure(firstFailure) };
+    const firstFailure = outcomes.findIndex((outcome) => !isRouted(outcome));
+    return {
+      published,
+      failed,
+      failure: firstFailure < 0 ? undefined : this.describeFailure(outcomes[firstFailure], messages[firstFailure]),
+    };
   }
 
   private mandatory(message: CommittedOutboxMessage): MandatoryMessage {
     return {
       exchange: this.settings.exchange,
-      routingKey: this.settings.routingKey,
+      routingKey: this.routingKeyOf(message.eventType),
       content: Buffer.from(message.payload),
       options: {
         messageId: message.eventId,
@@ -59,11 +64,21 @@ export class AmqpOrderCalculatedPublisher {
     };
   }
 
-  private describeFailure(outcome: PromiseSettledResult<MandatoryOutcome>): PublishFailure {
+  /** A row of an event type this version does not know stays pending, with this error, for a version that does. */
+  private routingKeyOf(eventType: string): string {
+    const routingKey = this.settings.routingKeys[eventType];
+    if (routingKey === undefined) throw new Error(`No routing key for event type ${eventType}`);
+    return routingKey;
+  }
+
+  private describeFailure(
+    outcome: PromiseSettledResult<MandatoryOutcome>,
+    message: CommittedOutboxMessage,
+  ): PublishFailure {
     return outcome.status === 'fulfilled'
       ? {
           reason: 'unroutable',
-          error: `Unroutable: no queue is bound to exchange ${this.settings.exchange} with routing key ${this.settings.routingKey}`,
+          error: `Unroutable: no queue is bound to exchange ${this.settings.exchange} with routing key ${this.routingKeyOf(message.eventType)}`,
         }
       : { reason: 'error', error: errorMessage(outcome.reason) };
   }

@@ -7,53 +7,61 @@ import { hostOf, RabbitmqNodes } from '../../config/rabbitmq-nodes.js';
 import { backoffDelay } from '../../resilience/backoff.js';
 import { errorMessage } from '../../observability/error-message.js';
 
-/** Product A sends plain JSON, not Nest's `{ pattern, data }` envelope: every delivery is an OrderPlaced. */
+/**
+ * Product A and the payment system send plain JSON, not Nest's `{ pattern, data }` envelope: the
+ * queue a delivery comes from says what it is, and each queue's pattern picks its handler.
+ */
 export const ORDER_PLACED_PATTERN = 'order.placed';
+export const PAYMENT_PATTERN = 'payment';
 
-export interface OrderPlacedServerOptions {
+/** One queue consumed, with its handler's pattern and how many unacked deliveries it may hold. */
+export interface InboundSubscription {
+  readonly queue: string;
+  readonly pattern: string;
+  readonly prefetch: number;
+}
+
+export interface InboundServerOptions {
   /** RABBITMQ_URL: one node's URL or a cluster's, comma-separated. */
   readonly url: string;
   /** Shown in the broker's connection list, so an operator can tell which replica holds which connection. */
   readonly connectionName: string;
-  readonly queue: string;
-  readonly prefetch: number;
+  readonly subscriptions: readonly InboundSubscription[];
   readonly reconnectBaseDelayMs: number;
   readonly reconnectMaxDelayMs: number;
 }
 
 export type InboundStatus = 'connecting' | 'consuming' | 'detached' | 'stopped';
 
-/** One connection, its channel and the consumer on it; a new one replaces it after any loss. */
+/** One connection, its channel and the consumers on it; a new one replaces it after any loss. */
 interface Session {
   readonly connection: ChannelModel;
   /** The node it is connected to, as host:port. */
   readonly node: string;
   channel?: Channel;
-  consumerTag?: string;
+  readonly consumerTags: string[];
+  attached: boolean;
 }
 
 const HEARTBEAT_SECONDS = 10;
 
 /**
- * The inbound transport: consumes product A's queue with manual acks and a bounded prefetch, and
- * hands each delivery, raw, to the `@EventPattern(ORDER_PLACED_PATTERN)` handler (whose processor
- * settles it). It replaces the stock RMQ server, which cannot say whether a consumer is attached
- * right now (readiness needs that) and stays detached after a channel-level close or a consumer
- * cancelled by the broker (a deleted queue, a quorum leader moving). Here any loss re-attaches with
- * backoff until `close`.
+ * The inbound transport: consumes the service's queues (product A's orders, the payment system's
+ * payments) on one channel with manual acks and a bounded prefetch each, and hands each delivery,
+ * raw, to its queue's `@EventPattern` handler (whose processor settles it). It replaces the stock
+ * RMQ server, which cannot say whether a consumer is attached right now (readiness needs that) and
+ * stays detached after a channel-level close or a consumer cancelled by the broker (a deleted
+ * queue, a quorum leader moving). Here any loss re-attaches every consumer with backoff until `close`.
  */
-export class AmqpOrderPlacedServer
-  extends Server<Record<string, never>, InboundStatus>
-  implements CustomTransportStrategy
-{
+export class AmqpInboundServer extends Server<Record<string, never>, InboundStatus> implements CustomTransportStrategy {
   private readonly log = new Logger('InboundConsumer');
   private session: Session | null = null;
   private currentStatus: InboundStatus = 'connecting';
   private readonly stopping = new AbortController();
-  private handler: MessageHandler | null = null;
+  private readonly handlers = new Map<string, MessageHandler>();
   private readonly nodes: RabbitmqNodes;
 
-  constructor(private readonly options: OrderPlacedServerOptions) {
+  constructor(private readonly options: InboundServerOptions) {
     super();
     this.nodes = new RabbitmqNodes(options.url);
   }
@@ -76,8 +84,8 @@ export class AmqpOrderPlacedServer
     this.stopping.abort();
     const session = this.session;
     this.setStatus('stopped');
-    if (session?.channel && session.consumerTag) {
-      await session.channel.cancel(session.consumerTag).catch(() => undefined);
+    for (const consumerTag of session?.consumerTags ?? []) {
+      await session?.channel?.cancel(consumerTag).catch(() => undefined);
     }
   }
 
@@ -95,7 +103,7 @@ export class AmqpOrderPlacedServer
   }
 
   on(): never {
-    throw new Error('AmqpOrderPlacedServer exposes no events; read inboundStatus instead.');
+    throw new Error('AmqpInboundServer exposes no events; read inboundStatus instead.');
   }
 
   unwrap<T>(): T {
@@ -109,7 +117,7 @@ export class AmqpOrderPlacedServer
         return;
       } catch (error) {
         const delay = backoffDelay(attempt, this.options.reconnectBaseDelayMs, this.options.reconnectMaxDelayMs);
-        this.log.warn(`Cannot consume ${this.options.queue} (${errorMessage(error)}); retrying in ${delay} ms`);
+        this.log.warn(`Cannot consume ${this.queues} (${errorMessage(error)}); retrying in ${delay} ms`);
         await sleep(delay, undefined, { signal: this.stopping.signal }).catch(() => undefined);
       }
     }
@@ -124,7 +132,7 @@ export class AmqpOrderPlacedServer
       },
       withHeartbeat,
     );
-    const session: Session = { connection, node: hostOf(url) };
+    const session: Session = { connection, node: hostOf(url), consumerTags: [], attached: false };
     this.session = session;
     connection.on('error', (error: Error) => this.log.warn(`Connection error: ${error.message}`));
     connection.on('close', () => this.lost(session, 'connection closed'));
@@ -132,15 +140,21 @@ export class AmqpOrderPlacedServer
       const channel = await connection.createChannel();
       channel.on('error', (error: Error) => this.log.warn(`Channel error: ${error.message}`));
       channel.on('close', () => this.lost(session, 'channel closed'));
-      await channel.prefetch(this.options.prefetch);
       session.channel = channel;
-      const { consumerTag } = await channel.consume(
-        this.options.queue,
-        (message) =>
-          message ? this.dispatch(message, channel) : this.lost(session, 'consumer cancelled by the broker'),
-        { noAck: false },
-      );
-      session.consumerTag = consumerTag;
+      for (const { queue, pattern, prefetch } of this.options.subscriptions) {
+        // Per consumer (global = false): each queue keeps its own share of unacked deliveries.
+        await channel.prefetch(prefetch, false);
+        const { consumerTag } = await channel.consume(
+          queue,
+          (message) =>
+            message
+              ? this.dispatch(message, channel, pattern)
+              : this.lost(session, `consumer of ${queue} cancelled by the broker`),
+          { noAck: false },
+        );
+        session.consumerTags.push(consumerTag);
+      }
+      session.attached = true;
     } catch (error) {
       this.session = null;
       await connection.close().catch(() => undefined);
@@ -148,7 +162,12 @@ export class AmqpOrderPlacedServer
     }
     if (this.stopping.signal.aborted) return;
     this.setStatus('consuming');
-    this.log.log(`Consuming ${this.options.queue} on ${session.node} (prefetch ${this.options.prefetch})`);
+    const prefetches = this.options.subscriptions.map(({ queue, prefetch }) => `${queue} prefetch ${prefetch}`);
+    this.log.log(`Consuming on ${session.node}: ${prefetches.join(', ')}`);
+  }
+
+  private get queues(): string {
+    return this.options.subscriptions.map(({ queue }) => queue).join(', ');
   }
 
   /** Every loss (connection, channel or consumer) ends the session once and starts a new one. */
@@ -157,9 +176,9 @@ export class AmqpOrderPlacedServer
     this.session = null;
     void session.connection.close().catch(() => undefined);
     // A session lost while still opening makes its opener fail, and the opener's loop retries.
-    if (!session.consumerTag || this.stopping.signal.aborted) return;
+    if (!session.attached || this.stopping.signal.aborted) return;
     this.setStatus('detached');
-    this.log.warn(`Stopped consuming ${this.options.queue} on ${session.node}: ${reason}; re-attaching`);
+    this.log.warn(`Stopped consuming ${this.queues} on ${session.node}: ${reason}; re-attaching`);
     void this.attach();
   }
 
@@ -167,17 +186,24 @@ export class AmqpOrderPlacedServer
    * Straight to the handler, resolved once: the generic path (`handleEvent`) looks the pattern up
    * per message by trying to JSON.parse it, an exception per delivery that showed in profiles.
    */
-  private dispatch(message: ConsumeMessage, channel: Channel): void {
+  private dispatch(message: ConsumeMessage, channel: Channel, pattern: string): void {
     ChannelAcknowledgements.for(channel).received(message);
-    this.handler ??= this.getHandlerByPattern(ORDER_PLACED_PATTERN);
-    if (!this.handler) {
-      this.log.error(`No handler for ${ORDER_PLACED_PATTERN}; the delivery stays unacknowledged`);
+    const handler = this.handlerFor(pattern);
+    if (!handler) {
+      this.log.error(`No handler for ${pattern}; the delivery stays unacknowledged`);
       return;
     }
-    const context = new RmqContext([message, channel, ORDER_PLACED_PATTERN]);
-    this.handler(null, context).catch((error: unknown) =>
-      this.log.error(`Delivery handler failed: ${errorMessage(error)}`),
-    );
+    const context = new RmqContext([message, channel, pattern]);
+    handler(null, context).catch((error: unknown) => this.log.error(`Delivery handler failed: ${errorMessage(error)}`));
+  }
+
+  private handlerFor(pattern: string): MessageHandler | null {
+    let handler = this.handlers.get(pattern) ?? null;
+    if (!handler) {
+      handler = this.getHandlerByPattern(pattern);
+      if (handler) this.handlers.set(pattern, handler);
+    }
+    return handler;
   }
 
   private setStatus(status: InboundStatus): void {

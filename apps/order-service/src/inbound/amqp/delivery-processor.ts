@@ -1,0 +1,167 @@
+import type { Logger } from '@nestjs/common';
+import { DependencyUnavailableError } from '@app/ordering';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DeadLetterPublisher } from '../../messaging/dead-letter.publisher.js';
+import { UndecodableMessageError } from '../../messaging/order-message.decoder.js';
+import { type Rejection, rejectionFor } from '../../messaging/rejection.js';
+import { errorMessage } from '../../observability/error-message.js';
+import { LogContext } from '../../observability/log-context.js';
+import type { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
+import { backoffDelay } from '../../resilience/backoff.js';
+import { FailureBudget, type FailurePolicy } from '../../resilience/failure-budget.js';
+import type { InboundDelivery } from './inbound-delivery.js';
+
+export class InboundProcessingSettings {
+  /** When a message that keeps failing (not an outage) is dead-lettered as processing-failed. */
+  readonly failures: FailurePolicy;
+  readonly retryBaseDelayMs: number;
+  readonly retryMaxDelayMs: number;
+  readonly shutdownGraceMs: number;
+  readonly maxMessageBytes: number;
+
+  constructor(fields: InboundProcessingSettings) {
+    Object.assign(this, fields);
+  }
+}
+
+/** What to do about an error that is neither a rejection nor an outage: wait and retry, or give up with a reason. */
+export type Deferral = { readonly retry: true } | { readonly retry: false; readonly rejection: Rejection } | null;
+
+/**
+ * Turns one delivery into exactly one settlement: ack once the effect is committed (or found to be
+ * a duplicate), dead-letter with a reason when retrying cannot help, wait and retry while a
+ * dependency is down, and give up on a message that keeps failing after the failure policy's
+ * attempts and time. It never throws: the transport would only log the error and leave the
+ * delivery unacked for good. Subclasses say how a body is read and what the use case is.
+ */
+export abstract class DeliveryProcessor<Body, Result> {
+  protected abstract readonly logger: Logger;
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopping = false;
+
+  protected constructor(
+    private readonly deadLetters: DeadLetterPublisher,
+    protected readonly settings: InboundProcessingSettings,
+    protected readonly metrics: OrderServiceMetrics,
+  ) {}
+
+  /** The body as the use case takes it; throws UndecodableMessageError for a body that is not JSON. */
+  protected abstract decode(delivery: InboundDelivery): Body;
+
+  /** Runs the use case once; its errors decide what happens to the delivery. */
+  protected abstract attempt(body: Body, delivery: InboundDelivery): Promise<Result>;
+
+  /** Counts and logs a delivery acknowledged with this result. */
+  protected abstract acknowledged(result: Result): void;
+
+  /** Counts a delivery dead-lettered with this reason. */
+  protected abstract deadLettered(rejection: Rejection): void;
+
+  /** An error this kind of message waits out on its own terms (a payment ahead of its order). */
+  protected deferral(_error: unknown, _failingSinceMs: number): Deferral {
+    return null;
+  }
+
+  async process(delivery: InboundDelivery): Promise<void> {
+    // Deliveries arriving while stopping stay unacked; the broker requeues them when we disconnect.
+    if (this.stopping) return;
+    const work = LogContext.run(delivery.metadata, () =>
+      this.settle(delivery).catch((error: unknown) =>
+        this.logger.error({
+          message: 'Delivery left unsettled; the broker will redeliver it',
+          error: errorMessage(error),
+        }),
+      ),
+    );
+    this.inFlight.add(work);
+    this.metrics.deliveriesInHand.inc();
+    try {
+      await work;
+    } finally {
+      this.inFlight.delete(work);
+      this.metrics.deliveriesInHand.dec();
+    }
+  }
+
+  /** Lets the deliveries in hand settle (up to the grace period); later ones are left to the broker. */
+  async drain(): Promise<void> {
+    this.stopping = true;
+    await Promise.race([Promise.allSettled(this.inFlight), sleep(this.settings.shutdownGraceMs)]);
+  }
+
+  private async settle(delivery: InboundDelivery): Promise<void> {
+    let body: Body;
+    try {
+      body = this.decode(delivery);
+    } catch (error) {
+      if (!(error instanceof UndecodableMessageError)) throw error;
+      return this.deadLetter(delivery, error.rejection);
+    }
+    const budget = new FailureBudget(this.settings.failures, delivery.previousDeliveries);
+    if (budget.crashedTooOften) {
+      return this.deadLetter(delivery, {
+        reason: 'processing-failed',
+        detail: `Delivered ${budget.previousDeliveries} times without being settled: the process handling it stopped each time`,
+      });
+    }
+    const startedAt = Date.now();
+    for (let outages = 0, deferrals = 0; delivery.isOpen();) {
+      try {
+        const result = await this.attempt(body, delivery);
+        if (delivery.ack()) {
+          this.acknowledged(result);
+        } else {
+          this.logger.warn({ message: 'Not acked: the channel closed; the redelivery will be a duplicate' });
+        }
+        return;
+      } catch (error) {
+        const rejection = rejectionFor(error);
+        if (rejection) return this.deadLetter(delivery, rejection);
+        if (error instanceof DependencyUnavailableError) {
+          outages += 1;
+          this.logger.warn({ message: 'Dependency unavailable; will retry', error: error.message });
+          await this.pause(outages);
+          continue;
+        }
+        const deferral = this.deferral(error, Date.now() - startedAt);
+        if (deferral && !deferral.retry) return this.deadLetter(delivery, deferral.rejection);
+        if (deferral?.retry) {
+          deferrals += 1;
+          this.logger.log({ message: `Deferred (attempt ${deferrals}): ${errorMessage(error)}` });
+          await this.pause(deferrals);
+          continue;
+        }
+        if (budget.failed()) {
+          return this.deadLetter(delivery, {
+            reason: 'processing-failed',
+            detail: `Processing failed ${budget.attempts} times; last error: ${errorMessage(error)}`,
+          });
+        }
+        this.logger.warn({ message: `Processing failed (attempt ${budget.attempts})`, error: errorMessage(error) });
+        await this.pause(budget.attempts);
+      }
+    }
+  }
+
+  private async deadLetter(delivery: InboundDelivery, rejection: Rejection): Promise<void> {
+    for (let outages = 0; delivery.isOpen();) {
+      try {
+        await this.deadLetters.publish(delivery.message, rejection);
+        if (delivery.ack()) {
+          this.deadLettered(rejection);
+          this.logger.warn({ message: 'Message dead-lettered', ...rejection });
+        }
+        return;
+      } catch (error) {
+        outages += 1;
+        this.logger.warn({ message: 'Dead-letter publish failed; will retry', error: errorMessage(error) });
+        await this.pause(outages);
+      }
+    }
+  }
+
+  private pause(attempt: number): Promise<void> {
+    const { retryBaseDelayMs, retryMaxDelayMs } = this.settings;
+    return sleep(backoffDelay(attempt, retryBaseDelayMs, retryMaxDelayMs));
+  }
+}
