@@ -114,7 +114,12 @@ describe('product B: OrderCalculated on its queue, the orders over REST, the pro
           ...orderFields,
           receivedAt: expect.any(String),
           calculatedAt: occurredAt,
+          paidAt: null,
+          shippedAt: null,
+          deliveredAt: null,
+          cancelledAt: null,
           updatedAt: occurredAt,
+          version: 1,
         });
       }
     } finally {
@@ -203,7 +208,7 @@ describe('product B: OrderCalculated on its queue, the orders over REST, the pro
     ['/orders?limit=0', 'limit'],
     ['/orders?limit=501', 'limit'],
     ['/orders?limit=ten', 'limit'],
-    ['/orders?status=SHIPPED', 'status'],
+    ['/orders?status=LOST', 'status'],
     ['/orders?status=CALCULATED&status=RECEIVED', 'status'],
     ['/orders?externalId=has%20space', 'externalId'],
     ['/orders?receivedFrom=yesterday', 'receivedFrom'],

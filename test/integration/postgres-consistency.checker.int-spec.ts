@@ -1,9 +1,9 @@
-import type { ReceiveOrderResult } from '@app/ordering';
+import { Currency, Money, type OrderChanges, type ReceiveOrderResult } from '@app/ordering';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresConsistencyChecker } from '../../apps/order-service/src/cli/postgres-consistency.checker.js';
 import { TypeOrmUnitOfWork } from '../../apps/order-service/src/outbound/postgres/typeorm-unit-of-work.js';
 import { anItem, anOrderMessage, type OrderMessage } from '../fixtures/order.mother.js';
-import { intakeOn } from '../support/order-intake.js';
+import { changesOn, intakeOn } from '../support/order-intake.js';
 import { TestDatabase } from '../support/test-database.js';
 
 const RETENTION_HOURS = 24;
@@ -12,6 +12,7 @@ describe('PostgresConsistencyChecker against a real Postgres', () => {
   let database: TestDatabase;
   let checker: PostgresConsistencyChecker;
   let receive: (message: OrderMessage) => Promise<ReceiveOrderResult>;
+  let changes: OrderChanges;
 
   /** The contract example (BRL 45.30: 2 × 19.90 + 1 × 5.50), stored by the real intake path. */
   const storedOrder = async () => (await receive(anOrderMessage())).orderId;
@@ -23,10 +24,30 @@ describe('PostgresConsistencyChecker against a real Postgres', () => {
   beforeAll(async () => {
     database = await TestDatabase.create();
     checker = new PostgresConsistencyChecker(database.dataSource);
-    receive = intakeOn(new TypeOrmUnitOfWork(database.dataSource));
+    const unitOfWork = new TypeOrmUnitOfWork(database.dataSource);
+    receive = intakeOn(unitOfWork);
+    changes = changesOn(unitOfWork);
   });
 
-  afterAll(() => database?.drop());
+  const PAYMENTS = { source: 'amqp', actor: 'payment.confirmed', correlationId: null } as const;
+  const BACK_OFFICE = { source: 'http', actor: '0123456789ab', correlationId: null } as const;
+
+  /** The contract example, paid (45.30 BRL) and shipped through the real lifecycle path: version 3. */
+  async function shippedOrder(): Promise<string> {
+    const orderId = await storedOrder();
+    const amount = Money.parse('45.30', Currency.of('BRL'));
+    await changes.apply({
+      orderId,
+      expectedVersion: null,
+      change: (order, at) => order.confirmPayment({ paymentId: `PAY-${orderId}`, amount }, PAYMENTS, at),
+    });
+    await changes.apply({
+      orderId,
+      expectedVersion: 2,
+      change: (order, at) => order.ship({ carrier: 'Correios', trackingCode: null }, BACK_OFFICE, at),
+    });
+    return orderId;
+  }
 
   it('finds nothing to report in orders as the service writes them', async () => {
     const orders = [
@@ -152,4 +173,57 @@ describe('PostgresConsistencyChecker against a real Postgres', () => {
 
     expect(await differencesOf(orderId)).toEqual([]);
   });
+
+  it('finds nothing to report in orders paid and shipped as the service changes them', async () => {
+    const orderId = await shippedOrder();
+    expect(await differencesOf(orderId)).toEqual([]);
+  });
+
+  it.each<[string, string, [string, RegExp][]]>([
+    [
+      'a lost history entry',
+      `DELETE FROM order_history WHERE order_id = $1 AND version = 2`,
+      [['history', /^is at version 3 but its history holds 2 entries, versions 1 to 3$/]],
+    ],
+    [
+      'a history that stops short of the order',
+      `DELETE FROM order_history WHERE order_id = $1 AND version = 3`,
+      [
+        ['history', /^is at version 3 but its history holds 2 entries, versions 1 to 2$/],
+        ['history', /^is SHIPPED but its latest history entry says PAID$/],
+      ],
+    ],
+    [
+      'a status change without its message',
+      `DELETE FROM outbox WHERE aggregate_id = $1 AND event_type = 'OrderShipped'`,
+      [['history', /^has history entry .* \(OrderShipped, version 3\) but no message with its eventId in the outbox$/]],
+    ],
+    [
+      'a read row at another version',
+      `UPDATE order_views SET version = 2 WHERE order_id = $1`,
+      [['read-table', /^version is 3 in orders but 2 in order_views \(3 in its document\)$/]],
+    ],
+    [
+      'a read document without its shipment time',
+      `UPDATE order_views SET document = jsonb_set(document::jsonb, '{shippedAt}', 'null')::json WHERE order_id = $1`,
+      [
+        [
+          'read-table',
+          /^the status times \(paid, shipped, delivered, cancelled\) are .* in orders but .*, null, null, null in order_views$/,
+        ],
+      ],
+    ],
+  ])('reports %s in a shipped order, naming the order and what differs', async (_case, corruption, expected) => {
+    const orderId = await shippedOrder();
+    await database.query(corruption, [orderId]);
+
+    const found = await differencesOf(orderId);
+
+    expect(found).toHaveLength(expected.length);
+    expected.forEach(([check, problem], index) =>
+      expect(found[index]).toEqual([check, expect.stringMatching(problem)]),
+    );
+  });
+
+  afterAll(() => database?.drop());
 });

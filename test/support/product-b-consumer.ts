@@ -16,17 +16,31 @@ export interface OrderCalculatedMessage {
   items: { productId: string; name: string | null; unitPrice: string; quantity: number; lineTotal: string }[];
 }
 
-export interface Handled {
-  readonly message: OrderCalculatedMessage;
+/** A status-change message of the contract's section 4.3 (OrderPaid, OrderShipped…). */
+export interface OrderStatusChangedMessage {
+  eventId: string;
+  eventType: string;
+  occurredAt: string;
+  orderId: string;
+  externalId: string;
+  customerId: string | null;
+  status: string;
+  previousStatus: string;
+  version: number;
+  details: Record<string, string | boolean | null>;
+}
+
+export interface Handled<M = OrderCalculatedMessage> {
+  readonly message: M;
   readonly delivery: ConsumeMessage;
 }
 
 /**
- * Plays product B on the `order.calculated` queue as the contract asks it to: handle each message,
- * deduplicate on eventId, ack only after handling.
+ * Plays product B on the `order.calculated` (or `order.status-changed`) queue as the contract asks
+ * it to: handle each message, deduplicate on eventId, ack only after handling.
  */
-export class ProductBConsumer {
-  readonly handled = new Map<string, Handled>();
+export class ProductBConsumer<M extends { eventId: string } = OrderCalculatedMessage> {
+  readonly handled = new Map<string, Handled<M>>();
   /** Deliveries of an eventId already handled: the at-least-once repeats that deduplication absorbs. */
   readonly repeats: ConsumeMessage[] = [];
   deliveries = 0;
@@ -36,18 +50,18 @@ export class ProductBConsumer {
     private readonly channel: Channel,
   ) {}
 
-  static async start(
+  static async start<M extends { eventId: string } = OrderCalculatedMessage>(
     queue: string,
-    handle: (message: OrderCalculatedMessage) => Promise<void>,
-  ): Promise<ProductBConsumer> {
+    handle: (message: M) => Promise<void>,
+  ): Promise<ProductBConsumer<M>> {
     const connection = await amqp.connect(RABBITMQ_URL);
     const channel = await connection.createChannel();
     await channel.prefetch(20);
-    const consumer = new ProductBConsumer(connection, channel);
+    const consumer = new ProductBConsumer<M>(connection, channel);
     await channel.consume(queue, (delivery) => {
       if (!delivery) return;
       consumer.deliveries += 1;
-      const message = JSON.parse(delivery.content.toString()) as OrderCalculatedMessage;
+      const message = JSON.parse(delivery.content.toString()) as M;
       const repeated = consumer.handled.has(message.eventId);
       if (repeated) consumer.repeats.push(delivery);
       const settle = repeated

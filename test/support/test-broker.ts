@@ -69,6 +69,23 @@ export class TestBroker {
     await this.channel.waitForConfirms();
   }
 
+  /** Publishes as the payment system does: persistent, to the payments exchange, confirmed by the broker. */
+  async publishPayment(
+    outcome: 'confirmed' | 'rejected',
+    body: unknown,
+    options: Options.Publish = {},
+  ): Promise<void> {
+    const { PAYMENTS_EXCHANGE, PAYMENTS_CONFIRMED_ROUTING_KEY, PAYMENTS_REJECTED_ROUTING_KEY } = this.names;
+    const routingKey = outcome === 'confirmed' ? PAYMENTS_CONFIRMED_ROUTING_KEY : PAYMENTS_REJECTED_ROUTING_KEY;
+    const content = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    this.channel.publish(PAYMENTS_EXCHANGE, routingKey, content, {
+      persistent: true,
+      contentType: 'application/json',
+      ...options,
+    });
+    await this.channel.waitForConfirms();
+  }
+
   /** False when the channel's buffer is full: wait for 'drain' before sending more. */
   private send({ body, options = {} }: OutgoingMessage): boolean {
     const content = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
@@ -149,12 +166,23 @@ export class TestBroker {
 
   async deleteAll(): Promise<void> {
     const { names } = this;
-    for (const queue of [names.INBOUND_QUEUE, names.DEAD_LETTER_QUEUE, names.EVENTS_QUEUE]) {
-      await this.channel.deleteQueue(queue).catch(() => undefined);
-    }
-    for (const exchange of [names.INBOUND_EXCHANGE, names.DEAD_LETTER_EXCHANGE, names.EVENTS_EXCHANGE]) {
-      await this.channel.deleteExchange(exchange).catch(() => undefined);
-    }
+    const queues = [
+      names.INBOUND_QUEUE,
+      names.DEAD_LETTER_QUEUE,
+      names.EVENTS_QUEUE,
+      names.STATUS_EVENTS_QUEUE,
+      names.PAYMENTS_QUEUE,
+      names.PAYMENTS_DEAD_LETTER_QUEUE,
+    ];
+    for (const queue of queues) await this.channel.deleteQueue(queue).catch(() => undefined);
+    const exchanges = [
+      names.INBOUND_EXCHANGE,
+      names.DEAD_LETTER_EXCHANGE,
+      names.EVENTS_EXCHANGE,
+      names.PAYMENTS_EXCHANGE,
+      names.PAYMENTS_DEAD_LETTER_EXCHANGE,
+    ];
+    for (const exchange of exchanges) await this.channel.deleteExchange(exchange).catch(() => undefined);
   }
 
   async close(): Promise<void> {

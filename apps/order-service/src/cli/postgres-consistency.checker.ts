@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { DAILY_STATISTICS_OF_VIEWS, KEPT_DAILY_STATISTICS } from '../outbound/postgres/order-statistics.sql.js';
 
 /** Which pair of stores disagrees. */
-export type ConsistencyCheck = 'order-lines' | 'read-table' | 'statistics' | 'outbox';
+export type ConsistencyCheck = 'order-lines' | 'read-table' | 'statistics' | 'outbox' | 'history';
 
 export interface ConsistencyDifference {
   readonly check: ConsistencyCheck;
@@ -33,7 +33,7 @@ const LINES_AGAINST_ORDERS = `
       THEN format('has %s lines in order_lines but item_count %s', count(l.line_no), o.item_count) END,
     CASE WHEN count(l.line_no) > 0 AND (min(l.line_no) <> 1 OR max(l.line_no) <> count(l.line_no))
       THEN format('its lines are numbered %s to %s, not 1 to %s', min(l.line_no), max(l.line_no), count(l.line_no)) END,
-    CASE WHEN o.status = 'CALCULATED' AND o.total IS DISTINCT FROM sum(l.unit_price * l.quantity)
+    CASE WHEN o.status <> 'RECEIVED' AND o.total IS DISTINCT FROM sum(l.unit_price * l.quantity)
       THEN format('has total %s but its lines add up to %s', o.total, coalesce(sum(l.unit_price * l.quantity)::text, 'nothing')) END
   ], NULL) AS problems
   FROM orders o LEFT JOIN order_lines l ON l.order_id = o.id
@@ -57,6 +57,15 @@ const VIEWS_AGAINST_ORDERS = `
         THEN format('currency is %s in orders but %s in order_views', o.currency, v.currency) END,
       CASE WHEN v.received_at <> o.received_at
         THEN format('receivedAt is %s in orders but %s in order_views', o.received_at, v.received_at) END,
+      CASE WHEN v.version <> o.version OR v.document->>'version' IS DISTINCT FROM o.version::text
+        THEN format('version is %s in orders but %s in order_views (%s in its document)', o.version, v.version, coalesce(v.document->>'version', 'none')) END,
+      CASE WHEN (v.document->>'paidAt')::timestamptz IS DISTINCT FROM o.paid_at
+          OR (v.document->>'shippedAt')::timestamptz IS DISTINCT FROM o.shipped_at
+          OR (v.document->>'deliveredAt')::timestamptz IS DISTINCT FROM o.delivered_at
+          OR (v.document->>'cancelledAt')::timestamptz IS DISTINCT FROM o.cancelled_at
+        THEN format('the status times (paid, shipped, delivered, cancelled) are %s in orders but %s in order_views',
+          concat_ws(', ', coalesce(o.paid_at::text, 'null'), coalesce(o.shipped_at::text, 'null'), coalesce(o.delivered_at::text, 'null'), coalesce(o.cancelled_at::text, 'null')),
+          concat_ws(', ', coalesce(v.document->>'paidAt', 'null'), coalesce(v.document->>'shippedAt', 'null'), coalesce(v.document->>'deliveredAt', 'null'), coalesce(v.document->>'cancelledAt', 'null'))) END,
       CASE WHEN v.document->>'itemCount' IS DISTINCT FROM o.item_count::text
           OR CASE WHEN json_typeof(v.document->'items') = 'array' THEN json_array_length(v.document->'items') END
              IS DISTINCT FROM o.item_count
@@ -104,13 +113,13 @@ const OUTBOX_AGAINST_ORDERS = `
     FROM outbox WHERE event_type = 'OrderCalculated' GROUP BY aggregate_id)
   SELECT coalesce(o.id, e.aggregate_id) AS order_id, o.external_id, CASE
     WHEN o.id IS NULL THEN ARRAY[format('has %s OrderCalculated message(s) in the outbox but no row in orders', e.messages)]
-    WHEN o.status <> 'CALCULATED' THEN
+    WHEN o.status = 'RECEIVED' THEN
       CASE WHEN e.messages IS NOT NULL
-        THEN ARRAY[format('is %s but has %s OrderCalculated message(s) in the outbox', o.status, e.messages)]
+        THEN ARRAY[format('is RECEIVED but has %s OrderCalculated message(s) in the outbox', e.messages)]
         ELSE ARRAY[]::text[] END
     WHEN e.messages IS NULL THEN
       CASE WHEN o.calculated_at > now() - make_interval(hours => $1) + interval '5 minutes'
-        THEN ARRAY['is CALCULATED but has no OrderCalculated message in the outbox']
+        THEN ARRAY[format('is %s but has no OrderCalculated message in the outbox', o.status)]
         ELSE ARRAY[]::text[] END
     ELSE array_remove(ARRAY[
       CASE WHEN e.messages <> 1
@@ -125,6 +134,40 @@ const OUTBOX_AGAINST_ORDERS = `
   END AS problems
   FROM orders o FULL JOIN events e ON e.aggregate_id = o.id`;
 
+/**
+ * The history holds one entry per version of every calculated order, 1 to its version, the last in
+ * its status; and every status change still within the outbox retention has its message there.
+ */
+const HISTORY_AGAINST_ORDERS = `
+  WITH entries AS (
+    SELECT order_id, count(*) AS entries, min(version) AS first, max(version) AS last,
+           (array_agg(status ORDER BY version DESC))[1] AS last_status
+    FROM order_history GROUP BY order_id)
+  SELECT coalesce(o.id, h.order_id) AS order_id, o.external_id, CASE
+    WHEN o.id IS NULL THEN ARRAY[format('has %s history entries but no row in orders', h.entries)]
+    WHEN o.status = 'RECEIVED' THEN
+      CASE WHEN h.entries IS NOT NULL THEN ARRAY['is RECEIVED but has history entries'] ELSE ARRAY[]::text[] END
+    WHEN h.entries IS NULL THEN ARRAY[format('is %s at version %s but has no history', o.status, o.version)]
+    ELSE array_remove(ARRAY[
+      CASE WHEN h.entries <> o.version OR h.first <> 1 OR h.last <> o.version
+        THEN format('is at version %s but its history holds %s entries, versions %s to %s', o.version, h.entries, h.first, h.last) END,
+      CASE WHEN h.last_status <> o.status
+        THEN format('is %s but its latest history entry says %s', o.status, h.last_status) END
+    ], NULL)
+  END AS problems
+  FROM orders o FULL JOIN entries h ON h.order_id = o.id`;
+
+/**
+ * $1: the outbox retention in hours: a status change recent enough must still have its message
+ * (OrderCalculated messages are OUTBOX_AGAINST_ORDERS's to check).
+ */
+const HISTORY_AGAINST_OUTBOX = `
+  SELECT h.order_id, o.external_id,
+         ARRAY[format('has history entry %s (%s, version %s) but no message with its eventId in the outbox', h.event_id, h.event_type, h.version)] AS problems
+  FROM order_history h JOIN orders o ON o.id = h.order_id
+  WHERE h.event_type <> 'OrderCalculated' AND h.occurred_at > now() - make_interval(hours => $1) + interval '5 minutes'
+    AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.event_id = h.event_id)`;
+
 interface ProblemRow {
   order_id: string;
   external_id: string | null;
@@ -132,8 +175,8 @@ interface ProblemRow {
 }
 
 /**
- * Checks the write model (orders, order_lines), the read table (order_views) and the outbox against
- * each other, in one read-only snapshot, so a transaction committing meanwhile is seen whole or not
+ * Checks the write model (orders, order_lines), the read table (order_views), the history and the
+ * outbox against each other, in one read-only snapshot, so a transaction committing meanwhile is seen whole or not
  * at all. Read-only and safe beside a running service; each query scans its tables once.
  */
 export class PostgresConsistencyChecker {
@@ -149,6 +192,8 @@ export class PostgresConsistencyChecker {
         ...(await problems(manager, 'read-table', VIEW_ITEMS_AGAINST_LINES)),
         ...(await problems(manager, 'statistics', STATISTICS_AGAINST_VIEWS)),
         ...(await problems(manager, 'outbox', OUTBOX_AGAINST_ORDERS, [outboxRetentionHours])),
+        ...(await problems(manager, 'history', HISTORY_AGAINST_ORDERS)),
+        ...(await problems(manager, 'history', HISTORY_AGAINST_OUTBOX, [outboxRetentionHours])),
       ];
       return { ordersChecked: orders, differences };
     });

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { OrderStatus } from '@app/ordering';
-import { IsIn, IsOptional, IsString, Length, ValidateIf, type ValidationArguments } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches, ValidateIf, type ValidationArguments } from 'class-validator';
 
 /** The statuses product B may set; PAID and PAYMENT_FAILED come from the payment system only. */
 export const SETTABLE_STATUSES = [OrderStatus.Shipped, OrderStatus.Delivered, OrderStatus.Cancelled] as const;
@@ -35,7 +35,6 @@ export class ChangeStatusRequest {
   @ValidateIf(
     (request: ChangeStatusRequest) => request.status === OrderStatus.Cancelled || request.reason !== undefined,
   )
-  @IsString({ message: 'reason must be a string (required to cancel)' })
-  @Length(1, 500, { message: 'reason must be 1-500 characters' })
+  @Matches(/^[\s\S]{1,500}$/u, { message: 'reason must be a string of 1-500 characters (required to cancel)' })
   reason?: string;
 }
