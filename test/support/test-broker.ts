@@ -57,39 +57,42 @@ export class TestBroker {
 
   /** Publishes as product A does: persistent, to the inbound exchange, confirmed by the broker. */
   async publish(body: unknown, options: Options.Publish = {}): Promise<void> {
-    this.send({ body, options });
+    this.send(this.names.INBOUND_EXCHANGE, this.names.INBOUND_ROUTING_KEY, { body, options });
     await this.channel.waitForConfirms();
   }
 
   /** A burst: every message sent at once, then one wait for the broker to confirm them all. */
   async publishAll(messages: readonly OutgoingMessage[]): Promise<void> {
+    await this.publishAllTo(this.names.INBOUND_EXCHANGE, this.names.INBOUND_ROUTING_KEY, messages);
+  }
+
+  /** Publishes as the payment system does: persistent, to the payments exchange, confirmed by the broker. */
+  async publishPayment(outcome: 'confirmed' | 'rejected', body: unknown, options: Options.Publish = {}): Promise<void> {
+    await this.publishAllPayments(outcome, [{ body, options }]);
+  }
+
+  /** A burst of the payment system's messages, each under its outcome's routing key. */
+  async publishAllPayments(outcome: 'confirmed' | 'rejected', messages: readonly OutgoingMessage[]): Promise<void> {
+    const { PAYMENTS_EXCHANGE, PAYMENTS_CONFIRMED_ROUTING_KEY, PAYMENTS_REJECTED_ROUTING_KEY } = this.names;
+    const routingKey = outcome === 'confirmed' ? PAYMENTS_CONFIRMED_ROUTING_KEY : PAYMENTS_REJECTED_ROUTING_KEY;
+    await this.publishAllTo(PAYMENTS_EXCHANGE, routingKey, messages);
+  }
+
+  private async publishAllTo(
+    exchange: string,
+    routingKey: string,
+    messages: readonly OutgoingMessage[],
+  ): Promise<void> {
     for (const message of messages) {
-      if (!this.send(message)) await once(this.channel, 'drain');
+      if (!this.send(exchange, routingKey, message)) await once(this.channel, 'drain');
     }
     await this.channel.waitForConfirms();
   }
 
-  /** Publishes as the payment system does: persistent, to the payments exchange, confirmed by the broker. */
-  async publishPayment(
-    outcome: 'confirmed' | 'rejected',
-    body: unknown,
-    options: Options.Publish = {},
-  ): Promise<void> {
-    const { PAYMENTS_EXCHANGE, PAYMENTS_CONFIRMED_ROUTING_KEY, PAYMENTS_REJECTED_ROUTING_KEY } = this.names;
-    const routingKey = outcome === 'confirmed' ? PAYMENTS_CONFIRMED_ROUTING_KEY : PAYMENTS_REJECTED_ROUTING_KEY;
-    const content = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    this.channel.publish(PAYMENTS_EXCHANGE, routingKey, content, {
-      persistent: true,
-      contentType: 'application/json',
-      ...options,
-    });
-    await this.channel.waitForConfirms();
-  }
-
   /** False when the channel's buffer is full: wait for 'drain' before sending more. */
-  private send({ body, options = {} }: OutgoingMessage): boolean {
+  private send(exchange: string, routingKey: string, { body, options = {} }: OutgoingMessage): boolean {
     const content = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    return this.channel.publish(this.names.INBOUND_EXCHANGE, this.names.INBOUND_ROUTING_KEY, content, {
+    return this.channel.publish(exchange, routingKey, content, {
       persistent: true,
       contentType: 'application/json',
       ...options,
