@@ -35,6 +35,8 @@ export interface AsyncApiContract {
   readonly channels: readonly DocumentedChannel[];
   /** The payload schema of a message in components.messages, compiled. */
   readonly payloadValidator: (message: string) => ValidateFunction;
+  /** The names of components.messages, each with the payloads of its examples. */
+  readonly messageExamples: () => ReadonlyMap<string, readonly unknown[]>;
 }
 
 /** docs/asyncapi.yaml, parsed and validated by @asyncapi/parser, with its $refs resolved. */
@@ -46,7 +48,7 @@ export async function loadAsyncApi(): Promise<AsyncApiContract> {
   if (!document) throw new Error(`docs/asyncapi.yaml does not parse:\n${errors.join('\n')}`);
   const json = document.json<{
     channels: Record<string, Omit<DocumentedChannel, 'id'>>;
-    components: { messages: Record<string, { payload: object }> };
+    components: { messages: Record<string, { payload: object; examples?: { payload?: unknown }[] }> };
   }>();
   // The parser marks schemas with x-parser-* keys, which a strict validator would refuse.
   // multipleOfPrecision: a price is checked on the double a JSON parser gives, not on its digits.
@@ -55,6 +57,17 @@ export async function loadAsyncApi(): Promise<AsyncApiContract> {
   return {
     errors,
     channels: Object.entries(json.channels).map(([id, channel]) => ({ id, ...channel })),
-    payloadValidator: (message) => ajv.compile(json.components.messages[message].payload),
+    payloadValidator: (message) => {
+      const documented = json.components.messages[message];
+      if (!documented) throw new Error(`docs/asyncapi.yaml has no message ${message}`);
+      return ajv.compile(documented.payload);
+    },
+    messageExamples: () =>
+      new Map(
+        Object.entries(json.components.messages).map(([name, { examples = [] }]) => [
+          name,
+          examples.flatMap((example) => ('payload' in example ? [example.payload] : [])),
+        ]),
+      ),
   };
 }

@@ -20,8 +20,16 @@ const fromRoot = (path: string) => fileURLToPath(new URL(`../../../../${path}`, 
 
 async function main(): Promise<void> {
   const tag = `docs${randomBytes(4).toString('hex')}`;
-  const queues = [`${tag}.in`, `${tag}.dlq`, `${tag}.events`];
-  const exchanges = [`${tag}.inbound`, `${tag}.dlx`, `${tag}.events`];
+  // Every queue and exchange the service declares gets a name of this run's own, removed afterwards.
+  const queues = [
+    `${tag}.in`,
+    `${tag}.dlq`,
+    `${tag}.events`,
+    `${tag}.status`,
+    `${tag}.payments`,
+    `${tag}.payments.dlq`,
+  ];
+  const exchanges = [`${tag}.inbound`, `${tag}.dlx`, `${tag}.events`, `${tag}.payments`, `${tag}.payments.dlx`];
   const service = spawn(process.execPath, [fromRoot('dist/apps/order-service/src/main.js')], {
     env: {
       ...process.env,
@@ -37,6 +45,11 @@ async function main(): Promise<void> {
       INBOUND_EXCHANGE: exchanges[0],
       DEAD_LETTER_EXCHANGE: exchanges[1],
       EVENTS_EXCHANGE: exchanges[2],
+      STATUS_EVENTS_QUEUE: queues[3],
+      PAYMENTS_QUEUE: queues[4],
+      PAYMENTS_DEAD_LETTER_QUEUE: queues[5],
+      PAYMENTS_EXCHANGE: exchanges[3],
+      PAYMENTS_DEAD_LETTER_EXCHANGE: exchanges[4],
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -201,7 +201,11 @@ const httpProviders = [
       new OrderServiceMetrics({
         outboxBacklog: () => outbox.backlog(),
         queueDepths: () =>
-          queues.read({ inbound: environment.INBOUND_QUEUE, deadLetter: environment.DEAD_LETTER_QUEUE }),
+          queues.read({
+            inbound: environment.INBOUND_QUEUE,
+            deadLetter: environment.DEAD_LETTER_QUEUE,
+            paymentsDeadLetter: environment.PAYMENTS_DEAD_LETTER_QUEUE,
+          }),
         ready: async () => (await database.check()).database.status === 'up' && broker.check().broker.status === 'up',
         inboundPrefetch: environment.INBOUND_PREFETCH,
       }),

@@ -16,6 +16,7 @@ export interface OutboxBacklog {
 export interface QueueDepths {
   readonly inbound: number;
   readonly deadLetter: number;
+  readonly paymentsDeadLetter: number;
 }
 
 /** What the gauges read when Prometheus scrapes; each read may fail (the gauges then read NaN). */
@@ -123,7 +124,11 @@ export class OrderServiceMetrics {
     ['changed', 'unchanged', 'duplicate'].forEach((outcome) => this.paymentsReceived.inc({ outcome }, 0));
     ['unroutable', 'blocked', 'error'].forEach((reason) => this.eventPublishFailures.inc({ reason }, 0));
     const backlog = sharedRead(sources.outboxBacklog, { pending: Number.NaN, oldestAgeSeconds: Number.NaN });
-    const depths = sharedRead(sources.queueDepths, { inbound: Number.NaN, deadLetter: Number.NaN });
+    const depths = sharedRead(sources.queueDepths, {
+      inbound: Number.NaN,
+      deadLetter: Number.NaN,
+      paymentsDeadLetter: Number.NaN,
+    });
     const ready = sharedRead(sources.ready, false);
     const gauges: [name: string, help: string, read: () => Promise<number>][] = [
       [
@@ -145,6 +150,11 @@ export class OrderServiceMetrics {
         'dead_letter_queue_messages',
         'Messages in the dead-letter queue, as the broker counts them; orders_rejected_total says why.',
         async () => (await depths()).deadLetter,
+      ],
+      [
+        'payments_dead_letter_queue_messages',
+        'Messages in the payments dead-letter queue, as the broker counts them; payments_rejected_total says why they came.',
+        async () => (await depths()).paymentsDeadLetter,
       ],
       [
         'order_service_ready',
