@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fromRoot } from './bench-settings.js';
 import { describeCpu } from './cpu-accounting.js';
 import type { DrainResult } from './drain.phase.js';
+import type { LifecycleResult } from './lifecycle.phase.js';
 import type { RestResult } from './rest.phase.js';
 import type { SteadyResult } from './steady.phase.js';
 import type { YardstickRun } from './yardstick.phase.js';
@@ -23,6 +24,7 @@ export interface BenchResults {
   };
   readonly steady: readonly SteadyResult[];
   readonly rest: RestResult & { readonly servicePeakRssMb: number };
+  readonly lifecycle: LifecycleResult;
 }
 
 /** The p99 publish→receipt target of each steady rate (orders/s), in ms. */
@@ -62,6 +64,11 @@ export function writeResults(results: BenchResults): string {
   return file;
 }
 
+function latencyText(latency: { p50: number; p95: number; p99: number; max: number }, count: string): string {
+  const { p50, p95, p99, max } = latency;
+  return `p50 ${p50.toFixed(1)} / p95 ${p95.toFixed(1)} / p99 ${p99.toFixed(1)} / max ${max.toFixed(1)} ms (${count})`;
+}
+
 export function resultsTable(results: BenchResults): string {
   const { drain, reference, rest } = results;
   const ratio = ratios(results);
@@ -85,7 +92,7 @@ export function resultsTable(results: BenchResults): string {
     ['service CPU per order / yardstick pipeline', ratio.cpuToYardstick.toFixed(2)],
     ...results.steady.map((steady): [string, string] => [
       `steady ${steady.rate}/s publish→receipt`,
-      `p50 ${steady.p50.toFixed(1)} / p95 ${steady.p95.toFixed(1)} / p99 ${steady.p99.toFixed(1)} / max ${steady.max.toFixed(1)} ms (${steady.received}/${steady.sent} received)`,
+      latencyText(steady, `${steady.received}/${steady.sent} received`),
     ]),
     [
       'GET /orders/{id} (service)',
@@ -96,6 +103,17 @@ export function resultsTable(results: BenchResults): string {
       `${rest.bare.requestsPerSecond} req/s, p50 ${rest.bare.p50Ms} ms, p99 ${rest.bare.p99Ms} ms`,
     ],
     ['REST / bare', ratio.restToBare.toFixed(2)],
+    [
+      `lifecycle ${results.lifecycle.rate}/s payment→OrderPaid`,
+      latencyText(results.lifecycle.paid, `${results.lifecycle.paid.received}/${results.lifecycle.payments} received`),
+    ],
+    [
+      'lifecycle PUT …/status SHIPPED',
+      latencyText(
+        results.lifecycle.shipped,
+        `${results.lifecycle.shipped.answered} answered 200, ${results.lifecycle.shipped.failed} failed`,
+      ),
+    ],
     ['service peak RSS (drain / after REST)', `${drain.peakRssMb} MB / ${rest.servicePeakRssMb} MB`],
     ['database connections used', String(drain.databaseConnections)],
     ...targets(results).map(([target, met]): [string, string] => [`target: ${target}`, met ? 'met' : 'NOT met']),

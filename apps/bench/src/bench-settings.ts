@@ -19,6 +19,8 @@ export const settings = {
   /** The steady phases' rates, orders/s, one phase each. */
   steadyRates: [integer('BENCH_STEADY_RATE', 300), integer('BENCH_FAST_STEADY_RATE', 1000)],
   steadySeconds: integer('BENCH_STEADY_SECONDS', 30),
+  /** Payments a second in the lifecycle phase (every other paid order is then shipped over REST). */
+  lifecycleRate: integer('BENCH_LIFECYCLE_RATE', 300),
   restSeconds: integer('BENCH_REST_SECONDS', 10),
   restConnections: integer('BENCH_REST_CONNECTIONS', 50),
   /** An external yardstick with the built-in one's command line (`run batch|naive N`), instead of it. */

@@ -11,6 +11,12 @@ export function contractNames(tag: string) {
     EVENTS_EXCHANGE: `${tag}.orders.events`,
     EVENTS_ROUTING_KEY: 'order.calculated',
     EVENTS_QUEUE: `${tag}.order.calculated`,
+    STATUS_EVENTS_QUEUE: `${tag}.order.status-changed`,
+    PAYMENTS_EXCHANGE: `${tag}.payments.events`,
+    PAYMENTS_CONFIRMED_ROUTING_KEY: 'payment.confirmed',
+    PAYMENTS_QUEUE: `${tag}.order-service.payments`,
+    PAYMENTS_DEAD_LETTER_EXCHANGE: `${tag}.order-service.payments.dlx`,
+    PAYMENTS_DEAD_LETTER_QUEUE: `${tag}.order-service.payments.dlq`,
   };
 }
 
@@ -31,8 +37,21 @@ export async function declareProductsSide(channel: Channel, names: ContractNames
 
 /** Everything the bench and the service declared under the bench's names. */
 export async function deleteContractTopology(channel: Channel, names: ContractNames): Promise<void> {
-  for (const queue of [names.INBOUND_QUEUE, names.DEAD_LETTER_QUEUE, names.EVENTS_QUEUE])
-    await channel.deleteQueue(queue).catch(() => undefined);
-  for (const exchange of [names.INBOUND_EXCHANGE, names.DEAD_LETTER_EXCHANGE, names.EVENTS_EXCHANGE])
-    await channel.deleteExchange(exchange).catch(() => undefined);
+  const queues = [
+    names.INBOUND_QUEUE,
+    names.DEAD_LETTER_QUEUE,
+    names.EVENTS_QUEUE,
+    names.STATUS_EVENTS_QUEUE,
+    names.PAYMENTS_QUEUE,
+    names.PAYMENTS_DEAD_LETTER_QUEUE,
+  ];
+  for (const queue of queues) await channel.deleteQueue(queue).catch(() => undefined);
+  const exchanges = [
+    names.INBOUND_EXCHANGE,
+    names.DEAD_LETTER_EXCHANGE,
+    names.EVENTS_EXCHANGE,
+    names.PAYMENTS_EXCHANGE,
+    names.PAYMENTS_DEAD_LETTER_EXCHANGE,
+  ];
+  for (const exchange of exchanges) await channel.deleteExchange(exchange).catch(() => undefined);
 }

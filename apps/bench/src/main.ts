@@ -7,7 +7,8 @@ import { POSTGRES_URL, RABBITMQ_URL, settings } from './bench-settings.js';
 import { contractNames, declareProductsSide, deleteContractTopology } from './contract-names.js';
 import { measureDrain, publishBacklog, type RunningService, startService } from './drain.phase.js';
 import { measureRest } from './rest.phase.js';
-import { measureSteady, type SteadyResult } from './steady.phase.js';
+import { measureLifecycle } from './lifecycle.phase.js';
+import { type CalculatedOrder, measureSteady, type SteadyResult } from './steady.phase.js';
 import { meanOf, runYardstick, yardstickScript } from './yardstick.phase.js';
 
 /*
@@ -15,7 +16,7 @@ import { meanOf, runYardstick, yardstickScript } from './yardstick.phase.js';
  * database and queues of its own; the service is used only through its contract and its built
  * entry. Not a test: it measures and reports. Phases: the yardstick's batch pipeline, the service's
  * drain of a backlog, the yardstick again, steady publish→receipt latency at each rate, REST
- * against a bare endpoint, the yardstick's naive pipeline.
+ * against a bare endpoint, payments and shipments at a steady rate, the yardstick's naive pipeline.
  */
 
 const API_KEY = 'bench-api-key-0123456789';
@@ -69,14 +70,20 @@ async function main(): Promise<void> {
     await channel.purgeQueue(names.EVENTS_QUEUE);
     const batchAfter = await runYardstick('batch', settings.orders, yardstick);
 
-    const orderIds: string[] = [];
+    const calculated: CalculatedOrder[] = [];
     const steady: SteadyResult[] = [];
     for (const rate of settings.steadyRates) {
       settle();
-      steady.push(await measureSteady(connection, channel, names, tag, rate, orderIds));
+      steady.push(await measureSteady(connection, channel, names, tag, rate, calculated));
     }
 
+    const orderIds = calculated.map(({ orderId }) => orderId);
     const rest = await measureRest(serviceUrl, API_KEY, databaseUrl, sample(orderIds, REST_SAMPLE));
+    settle();
+    const lifecycle = await measureLifecycle(connection, channel, names, calculated, {
+      url: serviceUrl,
+      apiKey: API_KEY,
+    });
     const servicePeakRssMb = peakRssMb(service.process.pid);
     await stop(service.process);
 
@@ -99,6 +106,7 @@ async function main(): Promise<void> {
       },
       steady,
       rest: { ...rest, servicePeakRssMb },
+      lifecycle,
     };
     const file = writeResults(results);
     process.stdout.write(`\n${resultsTable(results)}\n\nfigures: ${file}\n`);

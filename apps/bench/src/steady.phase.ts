@@ -19,9 +19,16 @@ export interface SteadyResult {
 
 const RECEIPT_TIMEOUT_MS = 30_000;
 
+/** An order as its OrderCalculated message gives it: what the later phases read, pay and change. */
+export interface CalculatedOrder {
+  readonly orderId: string;
+  readonly total: string;
+  readonly currency: string;
+}
+
 /**
  * Product A publishes at a steady `rate`; product B's consumer notes when each OrderCalculated
- * arrives. `orderIds` collects the orders' ids, for the REST phase.
+ * arrives. `calculated` collects the orders, for the REST and lifecycle phases.
  */
 export async function measureSteady(
   connection: ChannelModel,
@@ -29,7 +36,7 @@ export async function measureSteady(
   names: ContractNames,
   tag: string,
   rate: number,
-  orderIds: string[],
+  calculated: CalculatedOrder[],
 ): Promise<SteadyResult> {
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -38,10 +45,12 @@ export async function measureSteady(
     names.EVENTS_QUEUE,
     (message) => {
       if (!message) return;
-      const { externalId, orderId } = JSON.parse(message.content.toString()) as { externalId: string; orderId: string };
+      const { externalId, orderId, total, currency } = JSON.parse(message.content.toString()) as CalculatedOrder & {
+        externalId: string;
+      };
       const at = sentAt.get(externalId);
       if (at !== undefined) latencies.push(performance.now() - at);
-      orderIds.push(orderId);
+      calculated.push({ orderId, total, currency });
       consumer.ack(message);
     },
     { noAck: false },

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { CommandBus, CqrsModule } from '@nestjs/cqrs';
+import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import {
   Clock,
@@ -20,6 +20,7 @@ import { PostgresHealthIndicator } from './health/postgres.health-indicator.js';
 import { AmqpInboundServer } from './inbound/amqp/amqp-inbound.server.js';
 import { InboundProcessingSettings } from './inbound/amqp/delivery-processor.js';
 import { OrderPlacedDeliveryProcessor } from './inbound/amqp/order-placed.delivery-processor.js';
+import { PaymentBatcher, PaymentBatchSettings } from './inbound/amqp/payment.batcher.js';
 import { PaymentDeliveryProcessor, PaymentProcessingSettings } from './inbound/amqp/payment.delivery-processor.js';
 import { PaymentMessageController } from './inbound/amqp/payment.message-controller.js';
 import { OrderIntakeBatcher, OrderIntakeSettings } from './inbound/amqp/order-intake.batcher.js';
@@ -121,10 +122,17 @@ const messagingProviders = [
     inject: [Environment],
   },
   {
+    provide: PaymentBatchSettings,
+    useFactory: (environment: Environment) =>
+      new PaymentBatchSettings({ batchSize: environment.PAYMENTS_BATCH_SIZE, batchesInFlight: BATCHES_IN_FLIGHT }),
+    inject: [Environment],
+  },
+  PaymentBatcher,
+  {
     // Its own dead-letter exchange: payments' dead letters go to the payments DLQ (contract 4.1).
     provide: PaymentDeliveryProcessor,
     useFactory: (
-      commandBus: CommandBus,
+      batcher: PaymentBatcher,
       payments: PaymentProcessingSettings,
       publisher: AmqpPublisher,
       environment: Environment,
@@ -132,14 +140,14 @@ const messagingProviders = [
       metrics: OrderServiceMetrics,
     ) =>
       new PaymentDeliveryProcessor(
-        commandBus,
+        batcher,
         payments,
         new AmqpDeadLetterPublisher(publisher, environment.PAYMENTS_DEAD_LETTER_EXCHANGE),
         settings,
         metrics,
       ),
     inject: [
-      CommandBus,
+      PaymentBatcher,
       PaymentProcessingSettings,
       AmqpPublisher,
       Environment,

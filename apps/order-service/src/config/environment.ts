@@ -165,9 +165,13 @@ export class Environment {
   @amqpName('PAYMENTS_DEAD_LETTER_QUEUE')
   PAYMENTS_DEAD_LETTER_QUEUE = 'order-service.payments.dlq';
 
-  /** Payments are handled one transaction each; this many in hand keeps the pool busy without hoarding. */
+  /** Two batches: while one commits, the next is already here. */
   @integerSetting('PAYMENTS_PREFETCH', 1, 65535)
-  PAYMENTS_PREFETCH = 100;
+  PAYMENTS_PREFETCH = 200;
+
+  /** Payment messages per transaction at most (the payments of one order never share one). */
+  @integerSetting('PAYMENTS_BATCH_SIZE', 1, 1000)
+  PAYMENTS_BATCH_SIZE = 100;
 
   /**
    * A payment for an order the service does not know yet is retried with backoff this long (it may

@@ -108,6 +108,13 @@ export class OrderServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly paymentBatchSize = new Histogram({
+    name: 'payment_batch_size',
+    help: 'Payment messages per transaction.',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+    registers: [this.registry],
+  });
+
   readonly httpRequestDuration = new Histogram<'method' | 'route' | 'status_code'>({
     name: 'http_request_duration_seconds',
     help: 'HTTP requests served, by method, route template and status code; from the request to the reply sent.',

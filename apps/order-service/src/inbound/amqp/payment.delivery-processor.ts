@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import {
+  ConcurrentModificationError,
   ConfirmPaymentCommand,
   InvalidPaymentError,
   type OrderChangeResult,
@@ -15,6 +15,7 @@ import type { Rejection } from '../../messaging/rejection.js';
 import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
 import { type Deferral, DeliveryProcessor, InboundProcessingSettings } from './delivery-processor.js';
 import type { InboundDelivery } from './inbound-delivery.js';
+import { PaymentBatcher } from './payment.batcher.js';
 
 export class PaymentProcessingSettings {
   readonly confirmedRoutingKey: string;
@@ -29,14 +30,14 @@ export class PaymentProcessingSettings {
 
 /**
  * The payment system's messages (docs/contract.md, section 4.1): each delivery becomes a
- * ConfirmPayment or RejectPayment command, by its routing key, in a transaction of its own.
+ * ConfirmPayment or RejectPayment command, by its routing key, batched with others in one transaction.
  */
 @Injectable()
 export class PaymentDeliveryProcessor extends DeliveryProcessor<unknown, OrderChangeResult> {
   protected readonly logger = new Logger('Payments');
 
   constructor(
-    private readonly commandBus: CommandBus,
+    private readonly batcher: PaymentBatcher,
     private readonly payments: PaymentProcessingSettings,
     deadLetters: DeadLetterPublisher,
     settings: InboundProcessingSettings,
@@ -53,15 +54,19 @@ export class PaymentDeliveryProcessor extends DeliveryProcessor<unknown, OrderCh
     const { routingKey, correlationId } = delivery.metadata;
     const payment = parsePaymentNotice(body, this.outcomeOf(routingKey));
     const origin = { source: 'amqp', actor: routingKey, correlationId } as const;
-    return this.commandBus.execute(
+    return this.batcher.submit(
       payment.outcome === 'confirmed'
         ? new ConfirmPaymentCommand(payment, origin)
         : new RejectPaymentCommand(payment, origin),
     );
   }
 
-  /** A payment may overtake its order: it waits for it, with backoff, up to the configured time. */
+  /**
+   * A payment may overtake its order: it waits for it, with backoff, up to the configured time. One
+   * that lost a race for its order (a batch it shared, another replica) is simply decided again.
+   */
   protected override deferral(error: unknown, failingSinceMs: number): Deferral {
+    if (error instanceof ConcurrentModificationError) return { retry: true };
     if (!(error instanceof OrderNotFoundError)) return null;
     const { unknownOrderRetryMs } = this.payments;
     if (failingSinceMs < unknownOrderRetryMs) return { retry: true };

@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { type Order, type OrderAdmission, OrderNotFoundError, OrderRepository } from '@app/ordering';
-import { In } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { PendingAdmissions } from './batch/pending-admissions.js';
+import { PendingLoads } from './batch/pending-loads.js';
 import { PendingSaves } from './batch/pending-saves.js';
-import { OrderMapper } from './order.mapper.js';
-import { OrderLineOrmEntity } from './order-line.orm-entity.js';
-import { OrderOrmEntity } from './order.orm-entity.js';
+import { OrderMapper, type OrderRow } from './order.mapper.js';
 import { TypeOrmUnitOfWork } from './typeorm-unit-of-work.js';
 
 @Injectable()
 export class TypeOrmOrderRepository extends OrderRepository {
   private readonly admissionsKey = {};
   private readonly savesKey = {};
+  private readonly loadsKey = {};
 
   constructor(private readonly unitOfWork: TypeOrmUnitOfWork) {
     super();
@@ -31,16 +31,23 @@ export class TypeOrmOrderRepository extends OrderRepository {
     });
   }
 
-  async getById(orderId: string): Promise<Order> {
-    const loaded = this.unitOfWork.current()?.loaded.get(orderId);
-    if (loaded) return loaded;
-    const manager = this.unitOfWork.manager();
-    const row = await manager.findOneBy(OrderOrmEntity, { id: orderId });
-    if (!row) throw new OrderNotFoundError(orderId);
-    const lines = await manager.findBy(OrderLineOrmEntity, { orderId });
-    const order = OrderMapper.toDomain(row, lines);
-    this.unitOfWork.current()?.loaded.set(orderId, order);
-    return order;
+  /**
+   * The order as this transaction sees it: loaded once (with its lines, in one statement shared by
+   * every item of the transaction that asks before the event loop turns), then the same instance.
+   */
+  getById(orderId: string): Promise<Order> {
+    return this.unitOfWork.inScope(async (scope) => {
+      const loaded = scope.loaded.get(orderId);
+      if (loaded) return loaded;
+      const loads = scope.shared(
+        this.loadsKey,
+        () => new PendingLoads<string, Order>((ids) => loadOrders(scope.manager, ids)),
+      );
+      const order = await loads.get(orderId);
+      if (!order) throw new OrderNotFoundError(orderId);
+      if (!scope.loaded.has(orderId)) scope.loaded.set(orderId, order);
+      return scope.loaded.get(orderId)!;
+    });
   }
 
   /** Deferred to the commit, with every other change of the transaction (see PendingSaves). */
@@ -52,17 +59,24 @@ export class TypeOrmOrderRepository extends OrderRepository {
   }
 
   async listAfter(afterId: string | null, limit: number): Promise<Order[]> {
-    const manager = this.unitOfWork.manager();
-    const rows = await manager
-      .createQueryBuilder(OrderOrmEntity, 'o')
-      .where(afterId === null ? 'TRUE' : 'o.id > :afterId', { afterId })
-      .orderBy('o.id')
-      .limit(limit)
-      .getMany();
-    if (rows.length === 0) return [];
-    const lines = await manager.findBy(OrderLineOrmEntity, { orderId: In(rows.map((row) => row.id)) });
-    const linesByOrder = new Map(rows.map((row) => [row.id, [] as OrderLineOrmEntity[]]));
-    for (const line of lines) linesByOrder.get(line.orderId)?.push(line);
-    return rows.map((row) => OrderMapper.toDomain(row, linesByOrder.get(row.id) ?? []));
+    const rows = await this.unitOfWork.manager().query<OrderRow[]>(ORDERS_AFTER, [afterId, limit]);
+    return rows.map((row) => OrderMapper.fromRow(row));
   }
+}
+
+/* Each order with its lines as one JSON array, money as text: one row per order, one round trip for all. */
+const ORDERS = `
+  SELECT o.id, o.external_id, o.customer_id, o.currency, o.placed_at, o.status, o.total::text AS total,
+         o.received_at, o.calculated_at, o.paid_at, o.shipped_at, o.delivered_at, o.cancelled_at, o.payment_id,
+         o.version, o.fingerprint, o.correlation_id,
+         (SELECT json_agg(json_build_object('lineNo', l.line_no, 'productId', l.product_id, 'name', l.name,
+                                            'unitPrice', l.unit_price::text, 'quantity', l.quantity) ORDER BY l.line_no)
+          FROM order_lines l WHERE l.order_id = o.id) AS lines
+  FROM orders o`;
+const ORDERS_BY_ID = `${ORDERS} WHERE o.id = ANY($1::uuid[])`;
+const ORDERS_AFTER = `${ORDERS} WHERE $1::uuid IS NULL OR o.id > $1::uuid ORDER BY o.id LIMIT $2`;
+
+async function loadOrders(manager: EntityManager, ids: string[]): Promise<Map<string, Order>> {
+  const rows = await manager.query<OrderRow[]>(ORDERS_BY_ID, [ids]);
+  return new Map(rows.map((row) => [row.id, OrderMapper.fromRow(row)]));
 }

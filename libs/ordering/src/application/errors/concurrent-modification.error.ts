@@ -1,12 +1,13 @@
-/** Another writer changed the order since it was read (optimistic version check failed). */
+/** Another writer changed the order since it was read (optimistic version check failed), or recorded its payment first. */
 export class ConcurrentModificationError extends Error {
   readonly code = 'concurrent-modification';
 
   constructor(
     readonly orderId: string,
-    readonly expectedVersion: number,
+    readonly expectedVersion: number | null = null,
   ) {
-    super(`Order ${orderId} was modified concurrently (expected version ${expectedVersion}).`);
+    const expected = expectedVersion === null ? '' : ` (expected version ${expectedVersion})`;
+    super(`Order ${orderId} was modified concurrently${expected}.`);
     this.name = 'ConcurrentModificationError';
   }
 }

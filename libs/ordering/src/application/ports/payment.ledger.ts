@@ -1,14 +1,18 @@
 import type { PaymentNotice } from '../../domain/index.js';
 
-/** What the ledger answers when a payment is recorded: new, or already known under its paymentId. */
-export type PaymentRecording =
-  { readonly recorded: true } | { readonly recorded: false; readonly existingFingerprint: string };
-
 /**
  * The payments the service has acted on, keyed by paymentId: the idempotency of the payment
  * system's messages. Recorded in the transaction of the change they caused, so a payment whose
- * effect rolled back is not known either; atomic under concurrent replicas.
+ * effect rolled back is not known either.
  */
 export abstract class PaymentLedger {
-  abstract record(payment: PaymentNotice): Promise<PaymentRecording>;
+  /** The fingerprint of the payment recorded under `paymentId`, or null when there is none. */
+  abstract fingerprintOf(paymentId: string): Promise<string | null>;
+
+  /**
+   * Records the payment with the transaction's other writes. When another transaction recorded its
+   * paymentId first (a replica racing this one), this transaction fails with a
+   * ConcurrentModificationError, and the payment is decided again.
+   */
+  abstract record(payment: PaymentNotice): Promise<void>;
 }

@@ -17,7 +17,7 @@ export class ConfirmPaymentCommandHandler implements ICommandHandler<ConfirmPaym
     return this.changes.apply({
       orderId: payment.orderId,
       expectedVersion: null,
-      admit: paymentAdmission(this.ledger, payment),
+      ...paymentAdmission(this.ledger, payment),
       change: (order, at) => order.confirmPayment(payment, origin, at),
     });
   }

@@ -15,9 +15,11 @@ export interface OrderChangeRequest {
   readonly orderId: string;
   /** The version the caller saw (If-Match); null when it does not ask. */
   readonly expectedVersion: number | null;
-  /** Runs in the transaction before the change; `duplicate` ends the use case with no change. */
-  readonly admit?: () => Promise<'new' | 'duplicate'>;
+  /** Whether the input was acted on before (the same payment again): then nothing changes. */
+  readonly isDuplicate?: () => Promise<boolean>;
   readonly change: (order: Order, at: Date) => void;
+  /** Records the input once its change is decided, in the same transaction. */
+  readonly record?: () => Promise<void>;
 }
 
 /**
@@ -45,7 +47,8 @@ export class OrderChanges {
     }
   }
 
-  private async decide({ orderId, expectedVersion, admit, change }: OrderChangeRequest): Promise<OrderChangeResult> {
+  private async decide(request: OrderChangeRequest): Promise<OrderChangeResult> {
+    const { orderId, expectedVersion, isDuplicate, change, record } = request;
     const order = await this.orders.getById(orderId);
     if (expectedVersion !== null && order.version !== expectedVersion) {
       throw new OrderVersionMismatchError(orderId, expectedVersion, order.version);
@@ -56,9 +59,11 @@ export class OrderChanges {
       status: order.status,
       version: order.version,
     });
-    if (admit && (await admit()) === 'duplicate') return result('duplicate');
+    if (isDuplicate && (await isDuplicate())) return result('duplicate');
+    // Decided before anything is written: a refusal leaves the transaction (maybe a batch's) clean.
     change(order, this.clock.now());
     const events = order.pullEvents();
+    await record?.();
     if (events.length === 0) return result('unchanged');
     await this.orders.save(order);
     await this.events.dispatch(events);

@@ -17,7 +17,7 @@ export class RejectPaymentCommandHandler implements ICommandHandler<RejectPaymen
     return this.changes.apply({
       orderId: payment.orderId,
       expectedVersion: null,
-      admit: paymentAdmission(this.ledger, payment),
+      ...paymentAdmission(this.ledger, payment),
       change: (order, at) => order.rejectPayment(payment, origin, at),
     });
   }
