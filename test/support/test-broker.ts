@@ -70,11 +70,7 @@ export class TestBroker {
   }
 
   /** Publishes as the payment system does: persistent, to the payments exchange, confirmed by the broker. */
-  async publishPayment(
-    outcome: 'confirmed' | 'rejected',
-    body: unknown,
-    options: Options.Publish = {},
-  ): Promise<void> {
+  async publishPayment(outcome: 'confirmed' | 'rejected', body: unknown, options: Options.Publish = {}): Promise<void> {
     const { PAYMENTS_EXCHANGE, PAYMENTS_CONFIRMED_ROUTING_KEY, PAYMENTS_REJECTED_ROUTING_KEY } = this.names;
     const routingKey = outcome === 'confirmed' ? PAYMENTS_CONFIRMED_ROUTING_KEY : PAYMENTS_REJECTED_ROUTING_KEY;
     const content = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
