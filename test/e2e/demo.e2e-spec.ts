@@ -33,8 +33,9 @@ async function queueExists(name: string): Promise<boolean> {
 }
 
 /*
- * `npm run demo`, smaller: the built service and both example CLIs as real processes. Keeps the
- * examples honest against the contract (product A's expectations, product B's checks over REST).
+ * `npm run demo`, smaller: the built service and the example CLIs as real processes. Keeps the
+ * examples honest against the contract (product A's expectations, product B's checks over REST,
+ * the payment system's payments and B's back office through the order's whole life).
  */
 describe('npm run demo', () => {
   it('ends with every figure as product A expected, and leaves nothing behind', async () => {
@@ -46,8 +47,20 @@ describe('npm run demo', () => {
     expect(`${stdout}\n${stderr}`).toContain('everything agrees');
     expect(stdout).not.toContain('DIFFERS');
     expect(stdout).toMatch(/rejected: duplicate-conflict +[1-9]/); // the mix exercised every path
+    // The lifecycle: every status reached and agreeing, every bad payment in the DLQ for its reason.
+    for (const status of ['CALCULATED', 'PAID', 'PAYMENT_FAILED', 'SHIPPED', 'DELIVERED', 'CANCELLED']) {
+      expect(stdout).toMatch(new RegExp(`^${status} .* [1-9]\\d* +ok$`, 'm'));
+    }
+    for (const reason of ['invalid-payment', 'payment-mismatch', 'unknown-order', 'invalid-transition']) {
+      expect(stdout).toMatch(new RegExp(`dead-lettered: ${reason} +([1-9]\\d*) +\\1 +ok`));
+    }
+    expect(stdout).toMatch(/payments taken as duplicates +([1-9]\d*) +\1 +ok/);
+    expect(stdout).toMatch(/changes refused by the service \(409\) +([1-9]\d*) +\1 +ok/);
+    expect(stdout).toMatch(/histories read: every order \(\d+\); 0 disagree/);
     const [, database, tag] = /database (\S+), queues (\S+)\.\*/.exec(stderr)!;
     expect(await databaseExists(database)).toBe(false);
-    expect(await queueExists(`${tag}.order-service.order-placed`)).toBe(false);
+    for (const queue of ['order-service.order-placed', 'order-service.payments', 'payment-system.order-events']) {
+      expect(await queueExists(`${tag}.${queue}`)).toBe(false);
+    }
   });
 });

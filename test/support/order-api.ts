@@ -23,10 +23,14 @@ export class OrderApi {
 
   /** A PUT with a JSON body (or the raw text given), as the back office sends a status change. */
   put<T = unknown>(path: string, body: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {
-    return this.request<T>(path, { 'X-API-Key': this.key, 'content-type': 'application/json', ...headers }, {
-      method: 'PUT',
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
+    return this.request<T>(
+      path,
+      { 'X-API-Key': this.key, 'content-type': 'application/json', ...headers },
+      {
+        method: 'PUT',
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      },
+    );
   }
 
   delete<T = unknown>(path: string, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {

@@ -6,14 +6,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import pg from 'pg';
-import { OrderApiClient, ProgressLine } from '@app/simulators';
+import { calculatedCount, OrderApiClient, ProgressLine } from '@app/simulators';
+import type { PaymentSummary } from '../../payment-system/src/payment-summary.js';
 import type { SentSummary } from '../../product-a/src/sent-summary.js';
+import type { BackOfficeSummary } from '../../product-b/src/back-office.js';
 import type { WalkResult } from '../../product-b/src/cursor-walk.js';
 import type { ReceivedSummary } from '../../product-b/src/order-calculated.consumer.js';
 import { readDeadLetters } from './dead-letters.js';
 import { demoReport } from './demo-report.js';
+import { checkHistories } from './history-check.js';
+import { lifecycleReport } from './lifecycle-report.js';
 import { NodeChild } from './node-child.js';
-import { handled, readIntakeCounters } from './service-metrics.js';
+import { handled, type IntakeCounters, paymentsHandled, readIntakeCounters } from './service-metrics.js';
 
 export interface DemoSettings {
   readonly rabbitmqUrl: string;
@@ -26,7 +30,13 @@ export interface DemoSettings {
 
 const API_KEY = 'demo-api-key-0123456789';
 const SETTLE_TIMEOUT_MS = 60_000;
+/** Nothing moved for this long: every event has had its answer (a payment, a change over REST). */
+const QUIET_MS = 1_500;
+/** How long the service waits for the order of a payment it does not know, in the demo (60 s by default). */
+const UNKNOWN_ORDER_RETRY_MS = 3_000;
 const PRODUCT_A_MIX = ['--rate', '1000', '--duplicates', '0.08', '--conflicts', '0.03', '--invalid', '0.04'];
+/** Rarer outcomes a little more often than by default, so that a short demo meets each of them. */
+const PAYMENT_MIX = ['--duplicates', '0.04', '--paid-twice', '0.03', '--wrong-amounts', '0.03', '--unknown', '0.02'];
 const dist = (app: string) => fileURLToPath(new URL(`../../${app}/src/main.js`, import.meta.url));
 
 /** The last JSON line a CLI printed on stdout. */
@@ -57,10 +67,49 @@ export class DemoRun {
     EVENTS_EXCHANGE: `${this.tag}.orders.events`,
     EVENTS_ROUTING_KEY: 'order.calculated',
     EVENTS_QUEUE: `${this.tag}.order.calculated`,
+    EVENTS_PAID_ROUTING_KEY: 'order.paid',
+    EVENTS_PAYMENT_FAILED_ROUTING_KEY: 'order.payment-failed',
+    EVENTS_SHIPPED_ROUTING_KEY: 'order.shipped',
+    EVENTS_DELIVERED_ROUTING_KEY: 'order.delivered',
+    EVENTS_CANCELLED_ROUTING_KEY: 'order.cancelled',
+    STATUS_EVENTS_QUEUE: `${this.tag}.order.status-changed`,
+    PAYMENTS_EXCHANGE: `${this.tag}.payments.events`,
+    PAYMENTS_CONFIRMED_ROUTING_KEY: 'payment.confirmed',
+    PAYMENTS_REJECTED_ROUTING_KEY: 'payment.rejected',
+    PAYMENTS_QUEUE: `${this.tag}.order-service.payments`,
+    PAYMENTS_DEAD_LETTER_EXCHANGE: `${this.tag}.order-service.payments.dlx`,
+    PAYMENTS_DEAD_LETTER_QUEUE: `${this.tag}.order-service.payments.dlq`,
+    PAYMENT_SYSTEM_QUEUE: `${this.tag}.payment-system.order-events`,
   };
+  /** Every queue the demo's processes declare, and every exchange: what the cleanup removes. */
+  private readonly queues = [
+    this.names.INBOUND_QUEUE,
+    this.names.DEAD_LETTER_QUEUE,
+    this.names.EVENTS_QUEUE,
+    this.names.STATUS_EVENTS_QUEUE,
+    this.names.PAYMENTS_QUEUE,
+    this.names.PAYMENTS_DEAD_LETTER_QUEUE,
+    this.names.PAYMENT_SYSTEM_QUEUE,
+  ];
+  private readonly exchanges = [
+    this.names.INBOUND_EXCHANGE,
+    this.names.DEAD_LETTER_EXCHANGE,
+    this.names.EVENTS_EXCHANGE,
+    this.names.PAYMENTS_EXCHANGE,
+    this.names.PAYMENTS_DEAD_LETTER_EXCHANGE,
+  ];
+  /** The queues whose consumers answer with more messages: empty once the life has run its course. */
+  private readonly busyQueues = [
+    this.names.EVENTS_QUEUE,
+    this.names.STATUS_EVENTS_QUEUE,
+    this.names.PAYMENTS_QUEUE,
+    this.names.PAYMENT_SYSTEM_QUEUE,
+  ];
   private readonly progress = new ProgressLine();
   private service: NodeChild | undefined;
   private productB: NodeChild | undefined;
+  private backOffice: NodeChild | undefined;
+  private paymentSystem: NodeChild | undefined;
   private baseUrl = '';
   private interrupted = false;
 
@@ -84,30 +133,48 @@ export class DemoRun {
     let agrees = false;
     try {
       await this.startService();
-      await this.startProductB();
+      await this.startConsumers();
       const startedAt = new Date();
       const started = performance.now();
       const sent = await this.runProductA();
-      const settledSeconds = (await this.untilSettled(sent.confirmed)) ? (performance.now() - started) / 1000 : null;
-      // B stops as on any SIGTERM: the messages in hand are verified and acknowledged first.
-      await this.productB?.stop();
+      const settled = await this.untilSettled(sent.confirmed);
+      const settledSeconds = settled ? (performance.now() - started) / 1000 : null;
+      // B and the payment system stop as on any SIGTERM: the messages in hand are handled and acknowledged first.
+      for (const child of [this.paymentSystem, this.productB, this.backOffice]) await child?.stop();
+      const payments = jsonSummary<PaymentSummary>(this.paymentSystem!);
       const received = jsonSummary<ReceivedSummary>(this.productB!);
+      const backOffice = jsonSummary<BackOfficeSummary>(this.backOffice!);
       this.progress.finish(`settled: product B verified ${received.verified} orders`);
-      const stats = await new OrderApiClient(this.baseUrl, API_KEY).stats({ receivedFrom: startedAt.toISOString() });
-      const report = demoReport({
+      const api = new OrderApiClient(this.baseUrl, API_KEY);
+      const window = { receivedFrom: startedAt.toISOString(), receivedTo: new Date(Date.now() + 1000).toISOString() };
+      const stats = await api.stats({ receivedFrom: window.receivedFrom });
+      const counters = await readIntakeCounters(this.baseUrl);
+      const intake = demoReport({
         sent,
-        counters: await readIntakeCounters(this.baseUrl),
+        counters,
         deadLetters: await readDeadLetters(this.channel, this.names.DEAD_LETTER_QUEUE),
-        calculated: stats.countsByStatus.CALCULATED ?? 0,
+        calculated: calculatedCount(stats.countsByStatus),
         totalsByCurrency: stats.totalsByCurrency,
         received,
         walk: await this.walk(startedAt),
         settledSeconds,
       });
+      this.progress.show('reading the histories…', true);
+      const lifecycle = lifecycleReport({
+        accepted: sent.expected.accepted,
+        payments,
+        backOffice,
+        stats: stats.countsByStatus,
+        histories: await checkHistories(api, window, backOffice.eventsByOrder),
+        deadLetters: await readDeadLetters(this.channel, this.names.PAYMENTS_DEAD_LETTER_QUEUE),
+        paymentCounters: counters.payments,
+      });
       process.stdout.write(
-        `\norder-service demo: ${sent.published} messages from product A (seed ${sent.seed}), one service, product B\n\n${report.text}\n`,
+        `\norder-service demo: ${sent.published} messages from product A (seed ${sent.seed}), one service, product B,` +
+          ` the payment system\n\n${intake.text}\n\n${lifecycle.text}\n\n` +
+          `${intake.allAgree && lifecycle.allAgree ? 'everything agrees' : 'SOMETHING DIFFERS'}\n`,
       );
-      agrees = report.allAgree;
+      agrees = intake.allAgree && lifecycle.allAgree;
     } finally {
       await this.finish(agrees);
     }
@@ -124,6 +191,7 @@ export class DemoRun {
         HTTP_PORT: '0',
         API_KEYS: API_KEY,
         SERVICE_NAME: `order-service-${this.tag}`,
+        PAYMENTS_UNKNOWN_ORDER_RETRY_MS: String(UNKNOWN_ORDER_RETRY_MS),
       },
       logFile: this.logFile,
       detached: this.settings.keep,
@@ -134,11 +202,21 @@ export class DemoRun {
     this.progress.say(`service: ready at ${this.baseUrl}`);
   }
 
-  private async startProductB(): Promise<void> {
-    const args = ['consume', '--json', '--api-url', this.baseUrl, '--api-key', API_KEY, '--prefetch', '100'];
-    this.productB = NodeChild.start('product B', dist('product-b'), args, { env: this.brokerEnvironment() });
+  /** Product B on both its queues and the payment system, each waiting for the service's events. */
+  private async startConsumers(): Promise<void> {
+    const api = ['--json', '--api-url', this.baseUrl, '--api-key', API_KEY, '--prefetch', '100'];
+    const seed = ['--seed', this.settings.seed];
+    const environment = { env: this.brokerEnvironment() };
+    this.productB = NodeChild.start('product B', dist('product-b'), ['consume', ...api], environment);
+    this.backOffice = NodeChild.start('back office', dist('product-b'), ['back-office', ...api, ...seed], environment);
+    const payments = ['--json', ...seed, ...PAYMENT_MIX];
+    this.paymentSystem = NodeChild.start('payment system', dist('payment-system'), payments, environment);
     await this.productB.waitFor(/product B: consuming/, 30_000);
+    await this.backOffice.waitFor(/back office: consuming/, 30_000);
+    await this.paymentSystem.waitFor(/payment system: consuming/, 30_000);
     this.progress.say(`product B: consuming ${this.names.EVENTS_QUEUE}, verifying each order over REST`);
+    this.progress.say(`product B back office: consuming ${this.names.STATUS_EVENTS_QUEUE}, shipping and cancelling`);
+    this.progress.say(`payment system: consuming ${this.names.PAYMENT_SYSTEM_QUEUE}, paying most orders`);
   }
 
   private async runProductA(): Promise<SentSummary> {
@@ -152,19 +230,47 @@ export class DemoRun {
     return jsonSummary<SentSummary>(productA);
   }
 
-  /** Every delivery settled by the service, every OrderCalculated published and taken by product B. */
+  /**
+   * Waits for the whole life to run its course: every delivery of A settled, the event queues empty
+   * and nothing moving; then the payment system stops and prints what it sent, and the service must
+   * have settled every one of those payments (the unknown-order ones after their wait) and published
+   * every event, which product B must have handled.
+   */
   private async untilSettled(deliveries: number): Promise<boolean> {
-    for (const deadline = Date.now() + SETTLE_TIMEOUT_MS; Date.now() < deadline; await sleep(200)) {
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    const intakeDone = (counters: IntakeCounters) => handled(counters) >= deliveries;
+    if (!(await this.untilQuiet(deadline, intakeDone))) return false;
+    await this.paymentSystem?.stop();
+    const payments = jsonSummary<PaymentSummary>(this.paymentSystem!);
+    const paymentsDone = (counters: IntakeCounters) =>
+      intakeDone(counters) && paymentsHandled(counters) >= payments.confirmed;
+    return this.untilQuiet(deadline, paymentsDone);
+  }
+
+  /** Until `done`, the outbox and the busy queues are empty, and the counters have not moved for QUIET_MS. */
+  private async untilQuiet(deadline: number, done: (counters: IntakeCounters) => boolean): Promise<boolean> {
+    let last = '';
+    let quietSince = Date.now();
+    for (; Date.now() < deadline; await sleep(200)) {
       this.unlessInterrupted();
       const counters = await readIntakeCounters(this.baseUrl);
-      const waiting = (await this.channel.checkQueue(this.names.EVENTS_QUEUE)).messageCount;
+      const waiting = await this.waitingMessages();
       this.progress.show(
-        `settling · the service handled ${handled(counters)}/${deliveries} · calculated ${counters.calculated}` +
-          ` · outbox ${counters.outboxBacklog} · ${waiting} waiting for product B`,
+        `settling · the service handled ${handled(counters)} orders and ${paymentsHandled(counters)} payments` +
+          ` · calculated ${counters.calculated} · outbox ${counters.outboxBacklog} · ${waiting} waiting in the event and payment queues`,
       );
-      if (handled(counters) >= deliveries && counters.outboxBacklog === 0 && waiting === 0) return true;
+      const now = JSON.stringify([counters, waiting]);
+      if (now !== last) [last, quietSince] = [now, Date.now()];
+      const settled = done(counters) && counters.outboxBacklog === 0 && waiting === 0;
+      if (settled && Date.now() - quietSince >= QUIET_MS) return true;
     }
     return false;
+  }
+
+  private async waitingMessages(): Promise<number> {
+    let waiting = 0;
+    for (const queue of this.busyQueues) waiting += (await this.channel.checkQueue(queue)).messageCount;
+    return waiting;
   }
 
   /** Product B without its queue: the cursor walk over the demo's window. */
@@ -185,7 +291,7 @@ export class DemoRun {
 
   /** Nothing left running, nothing left behind, unless --keep. */
   private async finish(succeeded: boolean): Promise<void> {
-    await this.productB?.stop();
+    for (const child of [this.productB, this.backOffice, this.paymentSystem]) await child?.stop();
     const service = this.service;
     if (this.settings.keep && service?.running) {
       service.release();
@@ -203,13 +309,8 @@ export class DemoRun {
   }
 
   private async removeQueuesAndDatabase(): Promise<void> {
-    const { names } = this;
-    for (const queue of [names.INBOUND_QUEUE, names.DEAD_LETTER_QUEUE, names.EVENTS_QUEUE]) {
-      await this.channel.deleteQueue(queue).catch(() => undefined);
-    }
-    for (const exchange of [names.INBOUND_EXCHANGE, names.DEAD_LETTER_EXCHANGE, names.EVENTS_EXCHANGE]) {
-      await this.channel.deleteExchange(exchange).catch(() => undefined);
-    }
+    for (const queue of this.queues) await this.channel.deleteQueue(queue).catch(() => undefined);
+    for (const exchange of this.exchanges) await this.channel.deleteExchange(exchange).catch(() => undefined);
     const client = new pg.Client({ connectionString: `${this.settings.postgresUrl}/postgres` });
     await client.connect();
     try {

@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { integerOption, ProgressLine, progressBar, runCli, shareOption, timestampOption } from '@app/simulators';
-import { ConfirmedPublisher } from './confirmed-publisher.js';
+import {
+  ConfirmedPublisher,
+  integerOption,
+  ProgressLine,
+  progressBar,
+  runCli,
+  shareOption,
+  timestampOption,
+} from '@app/simulators';
 import { type MessageKind, type MixSettings, OrderMix } from './order-mix.js';
 import { renderSentSummary, sentSummary } from './sent-summary.js';
 
@@ -62,7 +69,8 @@ function readSettings() {
     durationMs,
     rate: integerOption('rate', values.rate),
     json: values.json,
-    target: { url: values.url, exchange: values.exchange, routingKey: values['routing-key'] },
+    target: { url: values.url, exchange: values.exchange, connectionName: 'product-a example' },
+    routingKey: values['routing-key'],
   };
 }
 
@@ -105,7 +113,7 @@ async function main(): Promise<number> {
       const message = mix.next();
       byKind[message.kind]++;
       if (message.flaw) flaws[message.flaw] = (flaws[message.flaw] ?? 0) + 1;
-      await publisher.publish(message.body, `${settings.mix.idPrefix}-m${index}`);
+      await publisher.publish(settings.routingKey, message.body, `${settings.mix.idPrefix}-m${index}`);
       progress.show(status());
     }
   } finally {

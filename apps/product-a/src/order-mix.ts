@@ -1,5 +1,4 @@
-import { DecimalTotals, formatMinorUnits } from '@app/simulators';
-import { SeededRandom } from './seeded-random.js';
+import { DecimalTotals, formatMinorUnits, SeededRandom } from '@app/simulators';
 
 /** What product A means each message to be, and so what the service should do with it. */
 export type MessageKind = 'new' | 'duplicate' | 'conflict' | 'invalid-json' | 'invalid-order';

@@ -1,5 +1,4 @@
-import { textTable } from '@app/simulators';
-import type { PublishCounts } from './confirmed-publisher.js';
+import { type PublishCounts, textTable } from '@app/simulators';
 import type { MessageKind, MixSettings } from './order-mix.js';
 
 /** What product A sent and, from that, what the service should report (the demo compares the two). */

@@ -1,4 +1,4 @@
-import { DecimalTotals, type OrderApiClient, type OrderStats, sameTotals } from '@app/simulators';
+import { DecimalTotals, type OrderApiClient, type OrderDocument, type OrderStats, sameTotals } from '@app/simulators';
 
 export interface WalkSettings {
   readonly receivedFrom: Date;
@@ -18,7 +18,7 @@ export interface WalkResult {
   /** Orders not newest first: must be none. */
   readonly outOfOrder: number;
   readonly countsByStatus: Record<string, number>;
-  /** Sums of the totals of the CALCULATED orders met, per currency, exact. */
+  /** Sums of the totals of the calculated orders met (whatever their status since), per currency, exact. */
   readonly totalsByCurrency: Record<string, string>;
   /** `GET /orders/stats` for the same window agrees with what the walk counted and summed. */
   readonly agreesWithStats: boolean;
@@ -43,20 +43,17 @@ export async function walkOrders(
   let repeated = 0;
   let outOfOrder = 0;
   let previous: string | null = null;
-  for (let cursor: string | undefined; ;) {
-    const page = await api.page({ ...window, status: settings.status, limit: String(settings.pageSize), cursor });
+  for await (const page of pagesOf(api, { ...window, status: settings.status, limit: String(settings.pageSize) })) {
     pages++;
-    for (const order of page.data) {
+    for (const order of page) {
       if (seen.has(order.orderId)) repeated++;
       seen.add(order.orderId);
       if (previous !== null && order.receivedAt > previous) outOfOrder++;
       previous = order.receivedAt;
       countsByStatus[order.status] = (countsByStatus[order.status] ?? 0) + 1;
-      if (order.status === 'CALCULATED' && order.total !== null) totals.add(order.currency, order.total);
+      if (order.total !== null) totals.add(order.currency, order.total);
     }
     onPage(pages, seen.size);
-    if (page.nextCursor === null) break;
-    cursor = page.nextCursor;
   }
   const stats = await api.stats(window);
   const totalsByCurrency = totals.toJSON();
@@ -64,9 +61,8 @@ export async function walkOrders(
   const statuses = settings.status === undefined ? Object.keys(stats.countsByStatus) : [settings.status];
   const agreesWithStats =
     statuses.every((status) => stats.countsByStatus[status] === counted(status)) &&
-    (settings.status !== undefined && settings.status !== 'CALCULATED'
-      ? true
-      : sameTotals(totalsByCurrency, stats.totalsByCurrency));
+    // The stats sum every calculated order: a walk of one status holds only some of them.
+    (settings.status !== undefined || sameTotals(totalsByCurrency, stats.totalsByCurrency));
   return {
     ...window,
     status: settings.status ?? null,
@@ -79,4 +75,17 @@ export async function walkOrders(
     agreesWithStats,
     stats,
   };
+}
+
+/** The pages of `GET /orders` for a query, newest first, following the cursor to the end. */
+export async function* pagesOf(
+  api: OrderApiClient,
+  query: Record<string, string | undefined>,
+): AsyncGenerator<OrderDocument[]> {
+  for (let cursor: string | undefined; ;) {
+    const page = await api.page({ ...query, cursor });
+    yield page.data;
+    if (page.nextCursor === null) return;
+    cursor = page.nextCursor;
+  }
 }

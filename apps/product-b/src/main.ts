@@ -1,22 +1,31 @@
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import {
   integerOption,
   OrderApiClient,
   ProgressLine,
   runCli,
+  runUntilStopped,
+  shareOption,
   textTable,
   timestampOption,
   UsageError,
 } from '@app/simulators';
+import { BACK_OFFICE_CHANGES, BackOffice, type BackOfficeChange, BackOfficePlan } from './back-office.js';
 import { walkOrders } from './cursor-walk.js';
 import { OrderCalculatedConsumer, type ReceivedSummary } from './order-calculated.consumer.js';
 
 const USAGE = `
-product-b: reads calculated orders from the order service as product B does (docs/contract.md, sections 2 and 3).
+product-b: reads calculated orders from the order service and runs their back office as product B
+does (docs/contract.md, sections 2 to 4).
 
   node dist/apps/product-b/src/main.js consume [options]   (until Ctrl-C or SIGTERM)
       consumes OrderCalculated from its own durable queue bound to the events exchange, handles each
       eventId once, fetches the order over REST, checks that both agree, then acknowledges
+  node dist/apps/product-b/src/main.js back-office [options]   (until Ctrl-C or SIGTERM)
+      consumes the service's order.status-changed queue, handles each eventId once, and by a choice
+      drawn from the seed and each order's externalId ships or cancels paid orders, delivers shipped
+      ones and asks to cancel a few delivered ones (the service refuses: 409), over REST
   node dist/apps/product-b/src/main.js walk [options]
       walks GET /orders newest first with the cursor over a window of receivedAt, and checks what it
       met against GET /orders/stats for the same window
@@ -30,6 +39,15 @@ product-b: reads calculated orders from the order service as product B does (doc
   --url, --exchange, --routing-key
                      broker and names (default RABBITMQ_URL, EVENTS_EXCHANGE, EVENTS_ROUTING_KEY, or the
                      contract's amqp://guest:guest@127.0.0.1:5672, orders.events, order.calculated)
+ back-office:
+  --status-queue Q   the status-change queue (default STATUS_EVENTS_QUEUE or order.status-changed)
+  --ship F, --cancel F
+                     shares of the paid orders shipped and cancelled (default 0.6 and 0.1)
+  --deliver F        share of the shipped orders delivered (default 0.7)
+  --cancel-delivered F
+                     share of the delivered orders asked to be cancelled (default 0.05)
+  --seed N           the same seed makes the same choices for the same externalIds (default random)
+  --prefetch N       events handled at once (default 50)
  walk:
   --from T, --to T   the window of receivedAt, ISO 8601 (default the last 24 hours)
   --status S         only orders in this status
@@ -52,53 +70,49 @@ function readOptions() {
       to: { type: 'string', default: new Date().toISOString() },
       status: { type: 'string' },
       limit: { type: 'string', default: '200' },
+      'status-queue': { type: 'string', default: process.env.STATUS_EVENTS_QUEUE ?? 'order.status-changed' },
+      seed: { type: 'string', default: String(randomBytes(4).readUInt32BE()) },
+      ship: { type: 'string', default: '0.6' },
+      cancel: { type: 'string', default: '0.1' },
+      deliver: { type: 'string', default: '0.7' },
+      'cancel-delivered': { type: 'string', default: '0.05' },
     },
   });
   const [mode = 'consume', ...rest] = positionals;
-  if (!['consume', 'walk'].includes(mode) || rest.length > 0) {
-    throw new UsageError(`unknown command ${JSON.stringify(positionals.join(' '))}: use consume or walk`);
+  if (!isMode(mode) || rest.length > 0) {
+    throw new UsageError(`unknown command ${JSON.stringify(positionals.join(' '))}: use consume, back-office or walk`);
   }
   return { mode, values, api: new OrderApiClient(values['api-url'], values['api-key']) };
 }
 
 type Options = ReturnType<typeof readOptions>;
+type Mode = 'consume' | 'back-office' | 'walk';
+
+function isMode(mode: string): mode is Mode {
+  return mode === 'consume' || mode === 'back-office' || mode === 'walk';
+}
 
 async function consume({ values, api }: Options): Promise<number> {
-  const progress = new ProgressLine();
-  let fatal: Error | null = null;
-  let stopRequested: () => void = () => undefined;
-  const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
-  const consumer = await OrderCalculatedConsumer.start(
-    {
-      url: values.url,
-      exchange: values.exchange,
-      routingKey: values['routing-key'],
-      queue: values.queue,
-      prefetch: integerOption('prefetch', values.prefetch, 1, 65_535),
-    },
-    api,
-    (error) => {
-      fatal ??= error;
-      stopRequested();
+  const settings = {
+    url: values.url,
+    exchange: values.exchange,
+    routingKey: values['routing-key'],
+    queue: values.queue,
+    prefetch: integerOption('prefetch', values.prefetch, 1, 65_535),
+  };
+  const started = performance.now();
+  const { running: consumer, error } = await runUntilStopped(
+    (onFatal) => OrderCalculatedConsumer.start(settings, api, onFatal),
+    `product B: consuming ${values.queue} (bound to ${values.exchange} / ${values['routing-key']})`,
+    (consumer) => {
+      const { deliveries, repeated, verified, mismatched, retried } = consumer.counts;
+      const rate = Math.round(deliveries / Math.max((performance.now() - started) / 1000, 0.001));
+      return (
+        `product B · ${deliveries} received (${repeated} repeated) · ${verified} verified by REST · ${mismatched} mismatched` +
+        ` · ${retried} retried · ${consumer.inFlightCount} in hand · ${rate}/s`
+      );
     },
   );
-  process.once('SIGINT', stopRequested).once('SIGTERM', stopRequested);
-  progress.say(`product B: consuming ${values.queue} (bound to ${values.exchange} / ${values['routing-key']})`);
-  const started = performance.now();
-  const status = () => {
-    const { deliveries, repeated, verified, mismatched, retried } = consumer.counts;
-    const rate = Math.round(deliveries / Math.max((performance.now() - started) / 1000, 0.001));
-    return (
-      `product B · ${deliveries} received (${repeated} repeated) · ${verified} verified by REST · ${mismatched} mismatched` +
-      ` · ${retried} retried · ${consumer.inFlightCount} in hand · ${rate}/s`
-    );
-  };
-  const ticker = setInterval(() => progress.show(status()), 100);
-  await stopped;
-  clearInterval(ticker);
-  await consumer.stop();
-  progress.finish(status());
-
   const summary: ReceivedSummary = {
     queue: values.queue,
     ...consumer.counts,
@@ -106,7 +120,7 @@ async function consume({ values, api }: Options): Promise<number> {
     totalsByCurrency: consumer.totals.toJSON(),
     mismatches: consumer.mismatches,
     lastRetryReason: consumer.lastRetryReason,
-    error: fatal === null ? null : (fatal as Error).message,
+    error,
   };
   if (values.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -125,6 +139,55 @@ async function consume({ values, api }: Options): Promise<number> {
     );
   }
   return summary.error === null && summary.mismatched === 0 ? 0 : 1;
+}
+
+async function backOffice({ values, api }: Options): Promise<number> {
+  const seed = integerOption('seed', values.seed, 0, 0xffffffff);
+  const plan = new BackOfficePlan({
+    seed,
+    ship: shareOption('ship', values.ship),
+    cancel: shareOption('cancel', values.cancel),
+    deliver: shareOption('deliver', values.deliver),
+    cancelDelivered: shareOption('cancel-delivered', values['cancel-delivered']),
+  });
+  const queue = {
+    url: values.url,
+    queue: values['status-queue'],
+    prefetch: integerOption('prefetch', values.prefetch, 1, 65_535),
+  };
+  const { running: office, error } = await runUntilStopped(
+    (onFatal) => BackOffice.start(queue, plan, api, onFatal),
+    `product B back office: consuming ${queue.queue}, changing orders over REST`,
+    (office) => {
+      const made = (change: BackOfficeChange) => office.changes[change].changed;
+      const refused = BACK_OFFICE_CHANGES.reduce((sum, change) => sum + office.changes[change].refused, 0);
+      return (
+        `product B back office · ${office.consumed.deliveries} events · shipped ${made('ship')} · delivered ${made('deliver')}` +
+        ` · cancelled ${made('cancel')} · ${refused} refused · ${office.inFlightCount} in hand`
+      );
+    },
+  );
+  const summary = office.summary({ seed, queue: queue.queue, error });
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } else {
+    const events = Object.entries(summary.eventsByType).map(([type, count]) => [type, String(count)]);
+    const changes = BACK_OFFICE_CHANGES.map((change) => {
+      const { changed, unchanged, refused } = summary.changes[change];
+      return [change, String(changed), String(unchanged), String(refused)];
+    });
+    process.stdout.write(
+      [
+        `product B back office on ${queue.queue}: ${Object.keys(summary.eventsByOrder).length} orders`,
+        textTable([['event', 'received'], ...events]),
+        textTable([['change', '200 changed', '200 already', '409 refused'], ...changes]),
+        ...summary.refusals.map((refusal) => `refused: ${refusal}`),
+        ...(summary.error ? [`stopped: ${summary.error}`] : []),
+        '',
+      ].join('\n'),
+    );
+  }
+  return summary.error === null ? 0 : 1;
 }
 
 async function walk({ values, api }: Options): Promise<number> {
@@ -164,7 +227,9 @@ async function walk({ values, api }: Options): Promise<number> {
   return result.agreesWithStats && result.repeated === 0 && result.outOfOrder === 0 ? 0 : 1;
 }
 
+const MODES = { consume, 'back-office': backOffice, walk } as const;
+
 runCli(async () => {
   const options = readOptions();
-  return options.mode === 'walk' ? walk(options) : consume(options);
+  return MODES[options.mode](options);
 }, USAGE);

@@ -1,16 +1,18 @@
-import { minorUnitsOf, type OrderCalculatedMessage, type OrderDocument } from '@app/simulators';
+import { LIFECYCLE_STATUSES, minorUnitsOf, type OrderCalculatedMessage, type OrderDocument } from '@app/simulators';
 
 const COMPARED_FIELDS = ['externalId', 'customerId', 'currency', 'total', 'itemCount'] as const;
 
 /**
  * What product B checks before it trusts an OrderCalculated message: the REST API answers the same
- * order as CALCULATED (read-your-event), with the same fields and lines, and the arithmetic holds
+ * order as CALCULATED or a later status, since a payment may already have followed (read-your-event),
+ * with the same fields and lines, and the arithmetic holds
  * (each line total is price × quantity, the total their sum), computed exactly. Empty when all agree.
  */
 export function differences(message: OrderCalculatedMessage, order: OrderDocument | null): string[] {
   if (order === null) return [`order ${message.orderId} is unknown to GET /orders/{orderId}`];
   const found: string[] = [];
-  if (order.status !== 'CALCULATED') found.push(`status is ${order.status} over REST`);
+  const calculated = (LIFECYCLE_STATUSES as readonly string[]).includes(order.status);
+  if (!calculated) found.push(`status is ${order.status} over REST`);
   for (const field of COMPARED_FIELDS) {
     if (order[field] !== message[field]) {
       found.push(

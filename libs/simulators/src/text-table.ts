@@ -1,4 +1,4 @@
-const NUMBER = /^-?[\d.,]+%?$/;
+const NUMBER = /^[-+]?[\d.,]+%?$/;
 
 /** Rows as aligned columns: numbers right-aligned, text left-aligned. */
 export function textTable(rows: readonly (readonly string[])[]): string {

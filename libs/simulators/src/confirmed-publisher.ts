@@ -3,7 +3,8 @@ import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 export interface PublishTarget {
   readonly url: string;
   readonly exchange: string;
-  readonly routingKey: string;
+  /** How the broker's management UI names the connection. */
+  readonly connectionName: string;
 }
 
 /** What the broker said about the messages published so far. */
@@ -17,9 +18,9 @@ export interface PublishCounts {
 }
 
 /**
- * Product A's side of the contract: persistent JSON messages on the inbound topic exchange, each
- * confirmed by the broker and published `mandatory`, so that a message no queue took is counted
- * instead of silently dropped.
+ * How products A and the payment system publish (contract sections 1 and 4.1): persistent JSON
+ * messages on a topic exchange, each confirmed by the broker and published `mandatory`, so that a
+ * message no queue took is counted instead of silently dropped.
  */
 export class ConfirmedPublisher {
   readonly counts: PublishCounts = { published: 0, confirmed: 0, nacked: 0, unroutable: 0 };
@@ -36,7 +37,7 @@ export class ConfirmedPublisher {
     // noDelay: amqplib leaves Nagle's algorithm on, which holds small publishes back for milliseconds.
     const connection = await amqp.connect(target.url, {
       noDelay: true,
-      clientProperties: { connection_name: 'product-a example' },
+      clientProperties: { connection_name: target.connectionName },
     });
     const channel = await connection.createConfirmChannel();
     // As the service declares it: either side may start first (contract section 1).
@@ -45,16 +46,35 @@ export class ConfirmedPublisher {
   }
 
   /** Resolves once the channel takes the message (back-pressure); the confirm is counted when it comes. */
-  async publish(body: Buffer, messageId: string): Promise<void> {
-    const accepted = this.channel.publish(
+  async publish(routingKey: string, body: Buffer, messageId: string): Promise<void> {
+    if (!this.send(routingKey, body, messageId, () => undefined)) {
+      await new Promise((resolve) => this.channel.once('drain', resolve));
+    }
+  }
+
+  /** Resolves once the broker has the message (its confirm), for a sender that acknowledges only then. */
+  confirmed(routingKey: string, body: Buffer, messageId: string): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.send(routingKey, body, messageId, (error) =>
+        error ? reject(new Error(`the broker refused message ${messageId}`)) : resolve(),
+      ),
+    );
+  }
+
+  /** False when the channel's buffer is full. */
+  private send(routingKey: string, body: Buffer, messageId: string, settled: (error: unknown) => void): boolean {
+    this.counts.published++;
+    return this.channel.publish(
       this.target.exchange,
-      this.target.routingKey,
+      routingKey,
       body,
       { persistent: true, contentType: 'application/json', messageId, mandatory: true },
-      (error: unknown) => (error ? this.counts.nacked++ : this.counts.confirmed++),
+      (error: unknown) => {
+        if (error) this.counts.nacked++;
+        else this.counts.confirmed++;
+        settled(error);
+      },
     );
-    this.counts.published++;
-    if (!accepted) await new Promise((resolve) => this.channel.once('drain', resolve));
   }
 
   /** Waits for every outstanding confirm, then closes. */

@@ -6,6 +6,16 @@ export class SeededRandom {
     this.state = seed >>> 0;
   }
 
+  /**
+   * A generator of its own for one key (an order's externalId): what is drawn for an order does not
+   * depend on the order in which the orders arrive, and the same seed draws the same for it again.
+   */
+  static forKey(seed: number, key: string): SeededRandom {
+    let hash = 0x811c9dc5 ^ seed; // FNV-1a over the key, started from the seed
+    for (const byte of Buffer.from(key)) hash = Math.imul(hash ^ byte, 0x01000193);
+    return new SeededRandom(hash);
+  }
+
   /** A float in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;
