@@ -297,4 +297,16 @@ describe('docker/ against the service', () => {
     expect(operatorPolicy.definition).toEqual(definitions.policies[0].definition);
     expect(definitions.vhosts[0].metadata.default_queue_type).toBe('quorum');
   });
+
+  it('dead-letters the payments queue the same way, to its own dead-letter exchange', () => {
+    const operatorPolicy = manifest('Policy', 'order-service-payments').spec;
+    for (const policy of [definitions.policies[1], operatorPolicy]) {
+      const pattern = new RegExp(policy.pattern);
+      expect(pattern.test(defaults.PAYMENTS_QUEUE)).toBe(true);
+      expect(pattern.test(defaults.PAYMENTS_DEAD_LETTER_QUEUE) || pattern.test(defaults.INBOUND_QUEUE)).toBe(false);
+      expect(policy.definition['dead-letter-exchange']).toBe(defaults.PAYMENTS_DEAD_LETTER_EXCHANGE);
+      expect(policy.definition['delivery-limit']).toBe(topologyOf(defaults).inboundDeliveryLimit);
+    }
+    expect(operatorPolicy.definition).toEqual(definitions.policies[1].definition);
+  });
 });

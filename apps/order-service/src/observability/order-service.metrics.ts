@@ -77,20 +77,20 @@ export class OrderServiceMetrics {
 
   readonly eventsPublished = new Counter({
     name: 'order_events_published_total',
-    help: 'OrderCalculated messages confirmed by the broker and routed to a queue.',
+    help: 'Event messages (OrderCalculated and the status changes) confirmed by the broker and routed to a queue.',
     registers: [this.registry],
   });
 
   readonly eventPublishFailures = new Counter<'reason'>({
     name: 'order_events_publish_failures_total',
-    help: 'OrderCalculated publishes that must be retried: unroutable (no bound queue), blocked (broker flow control; left to the sweep) or error.',
+    help: 'Event publishes that must be retried: unroutable (no bound queue), blocked (broker flow control; left to the sweep) or error.',
     labelNames: ['reason'],
     registers: [this.registry],
   });
 
   readonly receiveToPublish = new Histogram({
     name: 'order_receive_to_publish_seconds',
-    help: "From the order's calculation (the transaction that received it) to the broker's confirm of its OrderCalculated.",
+    help: "From an event's transaction (an order's calculation, a status change) to the broker's confirm of its message.",
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     registers: [this.registry],
   });
@@ -140,12 +140,12 @@ export class OrderServiceMetrics {
     const gauges: [name: string, help: string, read: () => Promise<number>][] = [
       [
         'outbox_backlog_messages',
-        'OrderCalculated messages committed but not yet published.',
+        'Event messages committed but not yet published.',
         async () => (await backlog()).pending,
       ],
       [
         'outbox_oldest_pending_age_seconds',
-        'Age of the oldest unpublished OrderCalculated message; 0 when none is pending.',
+        'Age of the oldest unpublished event message; 0 when none is pending.',
         async () => (await backlog()).oldestAgeSeconds,
       ],
       [

@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import {
+  ConcurrentModificationError,
   DependencyUnavailableError,
   InvalidTransitionError,
   OrderNotFoundError,
@@ -39,6 +40,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     if (error instanceof InvalidTransitionError) {
       return { statusCode: 409, error: 'Conflict', message: error.message, status: error.status };
+    }
+    if (error instanceof ConcurrentModificationError) {
+      return { statusCode: 409, error: 'Conflict', message: `${error.message} Read it again and retry.` };
     }
     if (error instanceof OrderVersionMismatchError) {
       return { statusCode: 412, error: 'Precondition Failed', message: error.message, version: error.currentVersion };
