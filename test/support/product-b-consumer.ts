@@ -39,8 +39,9 @@ export class ProductBConsumer {
   static async start(
     queue: string,
     handle: (message: OrderCalculatedMessage) => Promise<void>,
+    url = RABBITMQ_URL,
   ): Promise<ProductBConsumer> {
-    const connection = await amqp.connect(RABBITMQ_URL);
+    const connection = await amqp.connect(url);
     const channel = await connection.createChannel();
     await channel.prefetch(20);
     const consumer = new ProductBConsumer(connection, channel);

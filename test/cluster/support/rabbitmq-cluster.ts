@@ -1,0 +1,170 @@
+import { execFile } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type BrokerTarget, queueInfo, rabbitmqctl } from '../../support/rabbitmqctl.js';
+import { eventually } from '../../support/test-broker.js';
+import { isRunning, OwnedProcesses, signalQuietly } from './owned-processes.js';
+import { systemUser } from './system-user.js';
+
+const run = promisify(execFile);
+
+/** Where one node of the cluster listens and keeps its files: plain data, so a test worker can take it over. */
+export interface RabbitmqNodeSpec {
+  /** Its Erlang node name, e.g. `order-service-c1@localhost`. */
+  readonly name: string;
+  readonly amqpPort: number;
+  readonly distPort: number;
+  /** Its config file, Mnesia and quorum data, logs and pid file; owned by the `rabbitmq` user. */
+  readonly directory: string;
+}
+
+export interface RabbitmqClusterSpec {
+  readonly vhost: string;
+  readonly nodes: readonly RabbitmqNodeSpec[];
+}
+
+export interface RabbitmqClusterPorts {
+  /** The first node's AMQP port; the next nodes take the following ones. */
+  readonly amqp: number;
+  /** The first node's Erlang distribution port; likewise. */
+  readonly distribution: number;
+}
+
+/** The vhost the service uses on the cluster: quorum queues unless a client asks otherwise. */
+const VHOST = 'orders';
+const STARTUP_TIMEOUT_S = 90;
+
+/**
+ * A RabbitMQ cluster of extra nodes on loopback ports, beside the system node on 5672 (which stays
+ * out of it: other suites use it). Each node runs as the `rabbitmq` user (its Erlang cookie is the
+ * one `rabbitmqctl` uses) from a directory of its own, with a config file that pins its own AMQP
+ * listener: the system config pins 5672, so RABBITMQ_NODE_PORT alone would not do.
+ */
+export class RabbitmqCluster {
+  private owned: OwnedProcesses | null = null;
+
+  private constructor(readonly spec: RabbitmqClusterSpec) {}
+
+  /** Starts `count` nodes in a temporary directory, joins them to the first, and creates the service's vhost. */
+  static async start(count: number, ports: RabbitmqClusterPorts): Promise<RabbitmqCluster> {
+    const root = mkdtempSync(join(tmpdir(), 'order-service-rabbitmq-'));
+    chmodSync(root, 0o755); // the nodes run as `rabbitmq`
+    const nodes = Array.from({ length: count }, (_, index) => ({
+      name: `order-service-c${index + 1}@localhost`,
+      amqpPort: ports.amqp + index,
+      distPort: ports.distribution + index,
+      directory: join(root, `rabbitmq-c${index + 1}`),
+    }));
+    const cluster = new RabbitmqCluster({ vhost: VHOST, nodes });
+    cluster.owned = new OwnedProcesses(() => nodes.map((node) => cluster.pidOf(node)), root);
+    for (const node of nodes) prepareDirectory(node);
+    try {
+      await Promise.all(nodes.map((node) => cluster.startNode(node)));
+      await cluster.join();
+    } catch (error) {
+      cluster.stop();
+      throw error;
+    }
+    return cluster;
+  }
+
+  private async join(): Promise<void> {
+    const [seed, ...others] = this.nodes;
+    for (const node of others) {
+      await rabbitmqctl(['stop_app'], { node: node.name });
+      await rabbitmqctl(['join_cluster', seed.name], { node: node.name });
+      await rabbitmqctl(['start_app'], { node: node.name });
+    }
+    await rabbitmqctl(['add_vhost', VHOST, '--default-queue-type', 'quorum'], { node: seed.name });
+    await rabbitmqctl(['set_permissions', '-p', VHOST, 'guest', '.*', '.*', '.*'], { node: seed.name });
+  }
+
+  /** The cluster another process started (a global setup), to run faults on it from a test. */
+  static attach(spec: RabbitmqClusterSpec): RabbitmqCluster {
+    return new RabbitmqCluster(spec);
+  }
+
+  get nodes(): readonly RabbitmqNodeSpec[] {
+    return this.spec.nodes;
+  }
+
+  url(node: RabbitmqNodeSpec): string {
+    return `amqp://guest:guest@127.0.0.1:${node.amqpPort}/${VHOST}`;
+  }
+
+  /** RABBITMQ_URL for a client that should start on `first`: every node, `first` first, then the others in turn. */
+  urlsStartingAt(first: RabbitmqNodeSpec): string {
+    const index = this.nodes.indexOf(first);
+    const ordered = [...this.nodes.slice(index), ...this.nodes.slice(0, index)];
+    return ordered.map((node) => this.url(node)).join(',');
+  }
+
+  /** `rabbitmqctl` on `node` (the first one by default), scoped to the service's vhost. */
+  target(node: RabbitmqNodeSpec = this.nodes[0]): BrokerTarget {
+    return { node: node.name, vhost: VHOST };
+  }
+
+  /** The node that leads `queue` (a quorum queue), as `via` sees it. */
+  async leaderOf(queue: string, via: RabbitmqNodeSpec = this.nodes[0]): Promise<RabbitmqNodeSpec> {
+    const leader = await queueInfo(queue, 'leader', this.target(via));
+    const node = this.nodes.find(({ name }) => name === leader);
+    if (!node) throw new Error(`${queue} is led by ${leader}, not a node of this cluster`);
+    return node;
+  }
+
+  pidOf(node: RabbitmqNodeSpec): number | undefined {
+    const file = pidFileOf(node);
+    return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) || undefined : undefined;
+  }
+
+  /** `kill -9` of the node's Erlang VM, as a crashed host; returns once the process is gone. */
+  async kill(node: RabbitmqNodeSpec): Promise<void> {
+    const pid = this.pidOf(node);
+    signalQuietly(pid, 'SIGKILL');
+    if (pid !== undefined) await eventually(() => (isRunning(pid) ? undefined : true), 10_000, `${node.name} gone`);
+  }
+
+  /** Starts a node (again: it rejoins the cluster it was in) and waits until it runs. */
+  async startNode(node: RabbitmqNodeSpec): Promise<void> {
+    await run('rabbitmq-server', ['-detached'], { env: { ...process.env, ...environmentOf(node) } });
+    await rabbitmqctl(['wait', pidFileOf(node), '--timeout', String(STARTUP_TIMEOUT_S)], { node: node.name });
+  }
+
+  /** Whether every node reports every other one as running (the cluster is whole again). */
+  async isWhole(): Promise<boolean> {
+    const status = await rabbitmqctl(['cluster_status', '--formatter', 'json'], { node: this.nodes[0].name });
+    const running = (JSON.parse(status) as { running_nodes: string[] }).running_nodes;
+    return this.nodes.every(({ name }) => running.includes(name));
+  }
+
+  /** Kills every node it started, by its pid, and removes its directory. */
+  stop(): void {
+    this.owned?.release();
+    this.owned = null;
+  }
+}
+
+function pidFileOf(node: RabbitmqNodeSpec): string {
+  return join(node.directory, 'pid');
+}
+
+/** The variables `rabbitmq-server` reads; the system's rabbitmq-env.conf gives way to each of them. */
+function environmentOf(node: RabbitmqNodeSpec): Record<string, string> {
+  return {
+    RABBITMQ_NODENAME: node.name,
+    RABBITMQ_DIST_PORT: String(node.distPort),
+    RABBITMQ_CONFIG_FILE: join(node.directory, 'rabbitmq.conf'),
+    RABBITMQ_MNESIA_BASE: join(node.directory, 'mnesia'),
+    RABBITMQ_LOG_BASE: join(node.directory, 'log'),
+    RABBITMQ_PID_FILE: pidFileOf(node),
+  };
+}
+
+function prepareDirectory(node: RabbitmqNodeSpec): void {
+  mkdirSync(node.directory, { recursive: true });
+  writeFileSync(join(node.directory, 'rabbitmq.conf'), `listeners.tcp.1 = 127.0.0.1:${node.amqpPort}\n`);
+  const { uid, gid } = systemUser('rabbitmq');
+  for (const path of [node.directory, join(node.directory, 'rabbitmq.conf')]) chownSync(path, uid, gid);
+}
