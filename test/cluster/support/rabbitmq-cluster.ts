@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -119,6 +119,11 @@ export class RabbitmqCluster {
     return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) || undefined : undefined;
   }
 
+  isRunning(node: RabbitmqNodeSpec): boolean {
+    const pid = this.pidOf(node);
+    return pid !== undefined && isRunning(pid);
+  }
+
   /** `kill -9` of the node's Erlang VM, as a crashed host; returns once the process is gone. */
   async kill(node: RabbitmqNodeSpec): Promise<void> {
     const pid = this.pidOf(node);
@@ -128,6 +133,8 @@ export class RabbitmqCluster {
 
   /** Starts a node (again: it rejoins the cluster it was in) and waits until it runs. */
   async startNode(node: RabbitmqNodeSpec): Promise<void> {
+    // `rabbitmqctl wait` would otherwise read the pid of a killed VM from it, and give up.
+    rmSync(pidFileOf(node), { force: true });
     await run('rabbitmq-server', ['-detached'], { env: { ...process.env, ...environmentOf(node) } });
     await rabbitmqctl(['wait', pidFileOf(node), '--timeout', String(STARTUP_TIMEOUT_S)], { node: node.name });
   }
