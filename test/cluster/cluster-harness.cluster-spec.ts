@@ -34,7 +34,7 @@ describe('scenario 0: the servers the other scenarios fail over', () => {
     const pids = pair.pids;
     try {
       expect(await pair.standbyIsSynchronous()).toBe(true);
-      const primary = new pg.Client({ connectionString: PostgresPair.url(pair.primary) });
+      const primary = new pg.Client({ connectionString: PostgresPair.url(pair.primary, 'postgres') });
       await primary.connect();
       await primary.query('CREATE TABLE committed (id int)');
       await primary.query('INSERT INTO committed VALUES (1)');

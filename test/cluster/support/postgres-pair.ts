@@ -57,10 +57,9 @@ export class PostgresPair {
     return pair;
   }
 
-  /** A URL of `database` on `server` (any database: the maintenance one by default). */
-  static url(server: PostgresServer | number, database = 'postgres'): string {
-    const port = typeof server === 'number' ? server : server.port;
-    return `postgres://postgres@127.0.0.1:${port}/${database}`;
+  /** The URL of `server`, or of `database` on it. */
+  static url(server: PostgresServer, database?: string): string {
+    return `postgres://postgres@127.0.0.1:${server.port}${database === undefined ? '' : `/${database}`}`;
   }
 
   /**
@@ -143,8 +142,14 @@ function postmasterPid(server: PostgresServer): number | undefined {
   return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) || undefined : undefined;
 }
 
-async function query<T>(server: PostgresServer, sql: string, parameters: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: PostgresPair.url(server) });
+/** One statement on `server`, on a connection of its own, straight to it (not through a proxy). */
+export async function query<T>(
+  server: PostgresServer,
+  sql: string,
+  parameters: unknown[] = [],
+  database = 'postgres',
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: PostgresPair.url(server, database) });
   await client.connect();
   try {
     return (await client.query(sql, parameters)).rows as T[];
