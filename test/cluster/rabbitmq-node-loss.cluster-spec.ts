@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { OrderMessage } from '../fixtures/order.mother.js';
-import type { ServiceProcess } from '../support/service-process.js';
 import { eventually } from '../support/test-broker.js';
-import { SERVER_URL } from '../support/test-database.js';
-import { FaultScenario, outcomesOf, PATIENCE_MS } from '../reliability/support/fault-scenario.js';
+import { type FaultScenario, outcomesOf, PATIENCE_MS } from '../reliability/support/fault-scenario.js';
 import { expectInvariants } from '../reliability/support/invariants.js';
+import { consumedOn, openOnCluster, startServicePerNode } from './support/cluster-scenario.js';
 import { CommitTimeline, formatImpact } from './support/commit-timeline.js';
 import { RabbitmqCluster } from './support/rabbitmq-cluster.js';
 
@@ -20,12 +19,7 @@ describe('scenario 1: the RabbitMQ node leading the queues is killed under load'
   let timeline: CommitTimeline | undefined;
 
   beforeAll(async () => {
-    scenario = await FaultScenario.open({
-      rabbitmqUrl: cluster.urlsStartingAt(doomed),
-      testRabbitmqUrl: cluster.url(witness),
-      broker: cluster.target(witness),
-      postgresUrl: SERVER_URL,
-    });
+    scenario = await openOnCluster(cluster, { leader: doomed, witness });
   });
 
   afterAll(async () => {
@@ -39,12 +33,7 @@ describe('scenario 1: the RabbitMQ node leading the queues is killed under load'
     const { INBOUND_QUEUE, EVENTS_QUEUE } = scenario.names;
     expect(await cluster.leaderOf(INBOUND_QUEUE, witness)).toBe(doomed);
     expect(await cluster.leaderOf(EVENTS_QUEUE, witness)).toBe(doomed);
-    // One service process starts on each node (its RABBITMQ_URL lists that node first).
-    const services = await Promise.all(
-      cluster.nodes.map((node) =>
-        scenario.startService({ environment: { RABBITMQ_URL: cluster.urlsStartingAt(node) } }),
-      ),
-    );
+    const services = await startServicePerNode(scenario, cluster);
     timeline = new CommitTimeline(() => scenario.committedOrders());
 
     const orders: OrderMessage[] = await scenario.publishOrders(BURST);
@@ -71,7 +60,7 @@ describe('scenario 1: the RabbitMQ node leading the queues is killed under load'
     const rejoinedMs = Date.now() - restartedAt;
 
     const counts = await expectInvariants(context, scenario, { accepted: orders.map((order) => order.externalId) });
-    const moved = services.filter((service) => consumedOnNodes(service) > 1).length;
+    const moved = services.filter((service) => new Set(consumedOn(service)).size > 1).length;
     await context.annotate(
       `${orders.length} orders published, ${counts.accepted - counts.lost} calculated, ${counts.deadLettered} dead-lettered; ` +
         `new inbound leader ${inboundLeader.name} ${electedMs} ms after kill -9; ${formatImpact(impact)}; ` +
@@ -83,8 +72,3 @@ describe('scenario 1: the RabbitMQ node leading the queues is killed under load'
     for (const service of services) expect(service.logs).not.toContain('Processing failed');
   });
 });
-
-/** How many nodes a service process consumed the inbound queue on, read from its log. */
-function consumedOnNodes(service: ServiceProcess): number {
-  return new Set([...service.logs.matchAll(/Consuming \S+ on (\S+)/g)].map((match) => match[1])).size;
-}

@@ -139,6 +139,26 @@ export class RabbitmqCluster {
     await rabbitmqctl(['wait', pidFileOf(node), '--timeout', String(STARTUP_TIMEOUT_S)], { node: node.name });
   }
 
+  /**
+   * Cuts `node` off from the other nodes, as a network partition would: toward each of them it now
+   * presents a wrong Erlang cookie and drops the connection, so neither side can reconnect. The
+   * CLI, which uses the default cookie, still reaches it. With pause_minority it stops serving.
+   */
+  async partition(node: RabbitmqNodeSpec): Promise<void> {
+    await this.evalTowardOthers(node, "erlang:set_cookie(N, 'partitioned-by-a-test'), erlang:disconnect_node(N)");
+  }
+
+  /** Ends `partition`: the right cookie toward the others again, and a ping to reconnect. */
+  async heal(node: RabbitmqNodeSpec): Promise<void> {
+    await this.evalTowardOthers(node, 'erlang:set_cookie(N, erlang:get_cookie()), net_adm:ping(N)');
+  }
+
+  /** Runs `expression` on `node` once for each other node, bound to N. */
+  private async evalTowardOthers(node: RabbitmqNodeSpec, expression: string): Promise<void> {
+    const others = this.nodes.filter((other) => other !== node).map(({ name }) => `'${name}'`);
+    await rabbitmqctl(['eval', `[begin ${expression} end || N <- [${others.join(', ')}]], ok.`], { node: node.name });
+  }
+
   /** Whether every node reports every other one as running (the cluster is whole again). */
   async isWhole(): Promise<boolean> {
     const status = await rabbitmqctl(['cluster_status', '--formatter', 'json'], { node: this.nodes[0].name });
@@ -171,7 +191,9 @@ function environmentOf(node: RabbitmqNodeSpec): Record<string, string> {
 
 function prepareDirectory(node: RabbitmqNodeSpec): void {
   mkdirSync(node.directory, { recursive: true });
-  writeFileSync(join(node.directory, 'rabbitmq.conf'), `listeners.tcp.1 = 127.0.0.1:${node.amqpPort}\n`);
+  // pause_minority, as production is advised to run: a node cut off from the others stops serving.
+  const config = [`listeners.tcp.1 = 127.0.0.1:${node.amqpPort}`, 'cluster_partition_handling = pause_minority'];
+  writeFileSync(join(node.directory, 'rabbitmq.conf'), `${config.join('\n')}\n`);
   const { uid, gid } = systemUser('rabbitmq');
   for (const path of [node.directory, join(node.directory, 'rabbitmq.conf')]) chownSync(path, uid, gid);
 }

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { OrderMessage } from '../fixtures/order.mother.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
-import { FaultScenario } from '../reliability/support/fault-scenario.js';
+import type { FaultScenario } from '../reliability/support/fault-scenario.js';
 import { expectInvariants } from '../reliability/support/invariants.js';
 import { POSTGRES_PAIR_PORTS } from './support/cluster-ports.js';
+import { openOnCluster, startServicePerNode } from './support/cluster-scenario.js';
 import { CommitTimeline, formatImpact } from './support/commit-timeline.js';
 import { PostgresPair, query } from './support/postgres-pair.js';
 import { RabbitmqCluster } from './support/rabbitmq-cluster.js';
 
 const BURST = 3_000;
 const WHILE_DOWN = 1_000;
-const PROCESSES = 3;
 
 /*
  * The services reach Postgres through a TCP proxy that plays the Kubernetes Service or the managed
@@ -27,10 +27,9 @@ describe('scenario 2: the Postgres primary crashes under load and its synchronou
     pair = await PostgresPair.start(POSTGRES_PAIR_PORTS);
     endpoint = await TcpProxy.start(pair.primary.port);
     const [first] = cluster.nodes;
-    scenario = await FaultScenario.open({
-      rabbitmqUrl: cluster.urlsStartingAt(first),
-      testRabbitmqUrl: cluster.url(first),
-      broker: cluster.target(first),
+    scenario = await openOnCluster(cluster, {
+      leader: first,
+      witness: first,
       postgresUrl: endpoint.route(PostgresPair.url(pair.primary)),
     });
   });
@@ -43,11 +42,7 @@ describe('scenario 2: the Postgres primary crashes under load and its synchronou
   });
 
   it('every commit acknowledged before the crash is on the new primary; nothing lost, nothing dead-lettered', async (context) => {
-    const services = await Promise.all(
-      cluster.nodes
-        .slice(0, PROCESSES)
-        .map((node) => scenario.startService({ environment: { RABBITMQ_URL: cluster.urlsStartingAt(node) } })),
-    );
+    const services = await startServicePerNode(scenario, cluster);
     timeline = new CommitTimeline(() => scenario.committedOrders());
 
     const orders: OrderMessage[] = await scenario.publishOrders(BURST);
