@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { OrderMessage } from '../fixtures/order.mother.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
@@ -6,7 +8,7 @@ import { expectInvariants } from '../reliability/support/invariants.js';
 import { POSTGRES_PAIR_PORTS } from './support/cluster-ports.js';
 import { openOnCluster, startServicePerNode } from './support/cluster-scenario.js';
 import { CommitTimeline, formatImpact } from './support/commit-timeline.js';
-import { PostgresPair, query } from './support/postgres-pair.js';
+import { PostgresPair, type PostgresServer, query } from './support/postgres-pair.js';
 import { RabbitmqCluster } from './support/rabbitmq-cluster.js';
 
 const BURST = 3_000;
@@ -78,3 +80,59 @@ describe('scenario 2: the Postgres primary crashes under load and its synchronou
     for (const service of services) expect(service.logs).not.toContain('Processing failed');
   });
 });
+
+const UNSYNCHRONIZED_COMMITS = 100;
+
+/*
+ * Not a setting of the service: what synchronous replication is for. The standby's replication goes
+ * through a proxy the test cuts, so the standby misses whatever the primary commits afterwards.
+ */
+describe('scenario 2b, the contrast: with synchronous_commit off, a failover loses acknowledged commits', () => {
+  let replication: TcpProxy;
+  let pair: PostgresPair;
+
+  beforeAll(async () => {
+    replication = await TcpProxy.start(POSTGRES_PAIR_PORTS.primary);
+    pair = await PostgresPair.start({ ...POSTGRES_PAIR_PORTS, replication: replication.port });
+  });
+
+  afterAll(async () => {
+    pair?.stop();
+    await replication?.cut();
+  });
+
+  it('replication cut: a synchronous commit waits, unacknowledged; commits made with it off return, and are gone', async (context) => {
+    await query(pair.primary, 'CREATE TABLE acknowledged (mode text)');
+    await replication.cut();
+    const [waiting, unsynchronized] = await Promise.all([connectTo(pair.primary), connectTo(pair.primary)]);
+
+    const synchronousCommit = waiting.query("INSERT INTO acknowledged VALUES ('synchronous')").then(
+      () => 'acknowledged',
+      () => 'failed with the primary',
+    );
+    const afterTwoSeconds = sleep(2_000).then(() => 'still waiting for the standby');
+    expect(await Promise.race([synchronousCommit, afterTwoSeconds])).toBe('still waiting for the standby');
+    await unsynchronized.query('SET synchronous_commit = off');
+    for (let commit = 0; commit < UNSYNCHRONIZED_COMMITS; commit++) {
+      await unsynchronized.query("INSERT INTO acknowledged VALUES ('off')");
+    }
+
+    await pair.crashPrimary();
+    await pair.promoteStandby();
+    const survivors = await query<{ mode: string }>(pair.standby, 'SELECT mode FROM acknowledged');
+    await context.annotate(
+      `synchronous commit: ${await synchronousCommit}, never acknowledged; synchronous_commit off: ` +
+        `${UNSYNCHRONIZED_COMMITS} acknowledged, ${survivors.length} on the promoted standby`,
+      'contrast',
+    );
+    expect(await synchronousCommit).toBe('failed with the primary');
+    expect(survivors).toEqual([]);
+  });
+});
+
+async function connectTo(server: PostgresServer): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: PostgresPair.url(server, 'postgres') });
+  client.on('error', () => undefined); // the primary is crashed under it
+  await client.connect();
+  return client;
+}

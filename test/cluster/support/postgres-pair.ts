@@ -23,6 +23,8 @@ export interface PostgresServer {
 export interface PostgresPairPorts {
   readonly primary: number;
   readonly standby: number;
+  /** Where the standby replicates from: a proxy in front of the primary, to cut replication; the primary's port by default. */
+  readonly replication?: number;
 }
 
 /**
@@ -38,7 +40,7 @@ export class PostgresPair {
     private readonly owned: OwnedProcesses,
   ) {}
 
-  static async start(ports: PostgresPairPorts): Promise<PostgresPair> {
+  static async start({ replication, ...ports }: PostgresPairPorts): Promise<PostgresPair> {
     const root = mkdtempSync(join(tmpdir(), 'order-service-postgres-'));
     const { uid, gid } = systemUser('postgres');
     chownSync(root, uid, gid);
@@ -49,7 +51,7 @@ export class PostgresPair {
     const owned = new OwnedProcesses(() => [primary, standby].map(postmasterPid), root, 'SIGQUIT');
     const pair = new PostgresPair(primary, standby, owned);
     try {
-      await pair.initialize();
+      await pair.initialize(replication ?? ports.primary);
     } catch (error) {
       pair.stop();
       throw error;
@@ -97,13 +99,14 @@ export class PostgresPair {
     this.owned.release();
   }
 
-  private async initialize(): Promise<void> {
+  private async initialize(replicationPort: number): Promise<void> {
     const { primary, standby } = this;
     await asPostgres(binary('initdb'), ['-D', primary.dataDirectory, '-U', 'postgres', '-A', 'trust', '--no-sync']);
     appendFileSync(join(primary.dataDirectory, 'postgresql.conf'), settings(primary));
     await startServer(primary);
     await asPostgres(binary('pg_basebackup'), [
-      ...['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres'],
+      // -R writes this host and port into the standby's primary_conninfo.
+      ...['-h', '127.0.0.1', '-p', String(replicationPort), '-U', 'postgres'],
       ...['-D', standby.dataDirectory, '-R', '-X', 'stream', '--no-sync'],
     ]);
     appendFileSync(join(standby.dataDirectory, 'postgresql.conf'), settings(standby));
