@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { eventually } from '../../support/test-broker.js';
+import { assertPortsFree } from './free-ports.js';
 import { isRunning, OwnedProcesses, signalQuietly } from './owned-processes.js';
 import { systemUser } from './system-user.js';
 
@@ -41,6 +42,7 @@ export class PostgresPair {
   ) {}
 
   static async start({ replication, ...ports }: PostgresPairPorts): Promise<PostgresPair> {
+    await assertPortsFree([ports.primary, ports.standby]);
     const root = mkdtempSync(join(tmpdir(), 'order-service-postgres-'));
     const { uid, gid } = systemUser('postgres');
     chownSync(root, uid, gid);

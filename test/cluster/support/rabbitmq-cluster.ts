@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type BrokerTarget, queueInfo, rabbitmqctl } from '../../support/rabbitmqctl.js';
 import { eventually } from '../../support/test-broker.js';
+import { assertPortsFree } from './free-ports.js';
 import { isRunning, OwnedProcesses, signalQuietly } from './owned-processes.js';
 import { systemUser } from './system-user.js';
 
@@ -49,9 +50,11 @@ export class RabbitmqCluster {
 
   /** Starts `count` nodes in a temporary directory, joins them to the first, and creates the service's vhost. */
   static async start(count: number, ports: RabbitmqClusterPorts): Promise<RabbitmqCluster> {
+    const offsets = Array.from({ length: count }, (_, index) => index);
+    await assertPortsFree(offsets.flatMap((offset) => [ports.amqp + offset, ports.distribution + offset]));
     const root = mkdtempSync(join(tmpdir(), 'order-service-rabbitmq-'));
     chmodSync(root, 0o755); // the nodes run as `rabbitmq`
-    const nodes = Array.from({ length: count }, (_, index) => ({
+    const nodes = offsets.map((index) => ({
       name: `order-service-c${index + 1}@localhost`,
       amqpPort: ports.amqp + index,
       distPort: ports.distribution + index,
