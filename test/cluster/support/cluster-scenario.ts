@@ -26,9 +26,15 @@ export function openOnCluster(
 }
 
 /** One service process per node, each with RABBITMQ_URL listing every node, its own first. */
-export function startServicePerNode(scenario: FaultScenario, cluster: RabbitmqCluster): Promise<ServiceProcess[]> {
+export function startServicePerNode(
+  scenario: FaultScenario,
+  cluster: RabbitmqCluster,
+  environment: Record<string, string> = {},
+): Promise<ServiceProcess[]> {
   return Promise.all(
-    cluster.nodes.map((node) => scenario.startService({ environment: { RABBITMQ_URL: cluster.urlsStartingAt(node) } })),
+    cluster.nodes.map((node) =>
+      scenario.startService({ environment: { ...environment, RABBITMQ_URL: cluster.urlsStartingAt(node) } }),
+    ),
   );
 }
 

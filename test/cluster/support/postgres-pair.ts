@@ -173,7 +173,7 @@ function binary(name: string): string {
 }
 
 /** Postgres refuses to run as root: as root, the command runs as the `postgres` user. */
-async function asPostgres(command: string, args: readonly string[]): Promise<void> {
+export async function asPostgres(command: string, args: readonly string[]): Promise<void> {
   const asRoot = process.getuid?.() === 0;
   await run(asRoot ? 'runuser' : command, asRoot ? ['-u', 'postgres', '--', command, ...args] : [...args], {
     cwd: tmpdir(),
