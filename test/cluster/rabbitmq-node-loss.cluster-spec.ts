@@ -40,6 +40,8 @@ describe('scenario 1: the RabbitMQ node leading the queues is killed under load'
     await scenario.untilCommitted((count) => count >= BURST / 4, 'a quarter of the burst');
     const killedAt = Date.now();
     await cluster.kill(doomed);
+    // Product A keeps publishing: its confirms wait for the new leader.
+    const publishedWhileDown = scenario.publishOrders(WHILE_DOWN);
     const inboundLeader = await eventually(
       () =>
         cluster
@@ -50,7 +52,7 @@ describe('scenario 1: the RabbitMQ node leading the queues is killed under load'
       'a new leader of the inbound queue',
     );
     const electedMs = Date.now() - killedAt;
-    orders.push(...(await scenario.publishOrders(WHILE_DOWN)));
+    orders.push(...(await publishedWhileDown));
     await scenario.untilCommitted((count) => count >= BURST + WHILE_DOWN, 'every order, one node down');
     const impact = timeline.impactOf(killedAt);
 

@@ -40,6 +40,7 @@ describe('scenario 3: one RabbitMQ node partitioned from the other two under loa
     await scenario.untilCommitted((count) => count >= BURST / 4, 'a quarter of the burst');
     const partitionedAt = Date.now();
     await cluster.partition(minority);
+    const publishedWhileCutOff = scenario.publishOrders(WHILE_CUT_OFF);
     await eventually(
       () => (consumedOn(onMinority).at(-1) === minorityAddress ? undefined : true),
       PATIENCE_MS,
@@ -47,7 +48,7 @@ describe('scenario 3: one RabbitMQ node partitioned from the other two under loa
     );
     const movedMs = Date.now() - partitionedAt;
     expect(await cluster.isWhole()).toBe(false);
-    orders.push(...(await scenario.publishOrders(WHILE_CUT_OFF)));
+    orders.push(...(await publishedWhileCutOff));
     await scenario.untilCommitted((count) => count >= BURST + WHILE_CUT_OFF, 'every order, one node cut off');
     const impact = timeline.impactOf(partitionedAt);
 

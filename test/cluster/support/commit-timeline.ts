@@ -1,10 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const SAMPLE_MS = 200;
-/** The window a rate is measured over. */
-const WINDOW_MS = 1_000;
-/** Throughput counts as recovered once a window reaches this share of the rate before the fault. */
-const RECOVERED_SHARE = 0.5;
 
 interface Sample {
   readonly at: number;
@@ -13,12 +9,12 @@ interface Sample {
 
 /** What a fault did to the intake, read from the timeline. */
 export interface FaultImpact {
-  /** Orders per second committed over the last window before the fault. */
-  readonly rateBefore: number;
-  /** From the fault to the first order committed after it. */
-  readonly stalledMs: number;
-  /** From the fault to the end of the first window back at half the rate before it (or more). */
-  readonly recoveredMs: number;
+  /** The longest time without a commit after the fault: the outage as the intake saw it. */
+  readonly pauseMs: number;
+  /** From the fault to the end of that pause: when the intake was back. */
+  readonly resumedMs: number;
+  /** Orders per second from the end of the pause to the last commit. */
+  readonly rateAfter: number;
 }
 
 /**
@@ -35,20 +31,25 @@ export class CommitTimeline {
     this.sampling = this.sample();
   }
 
-  /** The impact of a fault at `faultAt` (a Date.now()), from the samples so far. */
+  /**
+   * The impact of a fault at `faultAt` (a Date.now()). Commits come in steps (a batch at a time),
+   * so the rate is an average over the whole phase rather than over short windows.
+   */
   impactOf(faultAt: number): FaultImpact {
-    const before = this.samples.filter(({ at }) => at <= faultAt);
-    const after = this.samples.filter(({ at }) => at > faultAt);
-    const last = before.at(-1) ?? { at: faultAt, count: 0 };
-    const rateBefore = rateOver(before, last.at);
-    const firstCommit = after.find(({ count }) => count > last.count);
-    const recovered = after.find(
-      ({ at }) => at - faultAt >= WINDOW_MS && rateOver(this.samples, at) >= RECOVERED_SHARE * rateBefore,
-    );
+    const { samples } = this;
+    const commits = samples.filter((sample, index) => index > 0 && sample.count > samples[index - 1].count);
+    let pauseStart: Sample = commits.filter(({ at }) => at <= faultAt).at(-1) ?? { at: faultAt, count: 0 };
+    let longest = { from: pauseStart, to: pauseStart };
+    for (const commit of commits.filter(({ at }) => at > faultAt)) {
+      if (commit.at - pauseStart.at > longest.to.at - longest.from.at) longest = { from: pauseStart, to: commit };
+      pauseStart = commit;
+    }
+    const last = commits.at(-1) ?? longest.to;
     return {
-      rateBefore: Math.round(rateBefore),
-      stalledMs: firstCommit ? firstCommit.at - faultAt : Number.NaN,
-      recoveredMs: recovered ? recovered.at - faultAt : Number.NaN,
+      pauseMs: longest.to.at - Math.max(longest.from.at, faultAt),
+      resumedMs: longest.to.at - faultAt,
+      rateAfter:
+        last.at > longest.to.at ? Math.round(((last.count - longest.to.count) * 1000) / (last.at - longest.to.at)) : 0,
     };
   }
 
@@ -66,15 +67,9 @@ export class CommitTimeline {
   }
 }
 
-/** Orders per second over the window that ends at `end`. */
-function rateOver(samples: readonly Sample[], end: number): number {
-  const window = samples.filter(({ at }) => at <= end && at >= end - WINDOW_MS);
-  if (window.length < 2) return 0;
-  const first = window[0];
-  const last = window.at(-1) as Sample;
-  return last.at === first.at ? 0 : ((last.count - first.count) * 1000) / (last.at - first.at);
-}
-
-export function formatImpact({ rateBefore, stalledMs, recoveredMs }: FaultImpact): string {
-  return `${rateBefore} orders/s before; first commit ${stalledMs} ms after the fault; back to half that rate after ${recoveredMs} ms`;
+export function formatImpact({ pauseMs, resumedMs, rateAfter }: FaultImpact): string {
+  return (
+    `intake back ${resumedMs} ms after the fault (its longest pause without a commit: ${pauseMs} ms), ` +
+    `then ${rateAfter} orders/s`
+  );
 }
