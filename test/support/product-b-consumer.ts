@@ -53,8 +53,9 @@ export class ProductBConsumer<M extends { eventId: string } = OrderCalculatedMes
   static async start<M extends { eventId: string } = OrderCalculatedMessage>(
     queue: string,
     handle: (message: M) => Promise<void>,
+    url = RABBITMQ_URL,
   ): Promise<ProductBConsumer<M>> {
-    const connection = await amqp.connect(RABBITMQ_URL);
+    const connection = await amqp.connect(url);
     const channel = await connection.createChannel();
     await channel.prefetch(20);
     const consumer = new ProductBConsumer<M>(connection, channel);

@@ -3,6 +3,39 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** Which broker a command talks to: the system node (`rabbitmqctl`'s default) unless told otherwise. */
+export interface BrokerTarget {
+  /** An Erlang node name, e.g. `c1@localhost`. */
+  readonly node?: string;
+  readonly vhost?: string;
+}
+
+export const SYSTEM_BROKER: BrokerTarget = {};
+
+/** `rabbitmqctl` against `target`; its standard output. */
+export async function rabbitmqctl(args: readonly string[], target: BrokerTarget = SYSTEM_BROKER): Promise<string> {
+  const node = target.node ? ['-n', target.node] : [];
+  const { stdout } = await run('rabbitmqctl', [...node, ...args]);
+  return stdout;
+}
+
+/** `list_queues` of `target`'s vhost: one array of the requested columns per queue. */
+async function listQueues(columns: readonly string[], target: BrokerTarget): Promise<string[][]> {
+  const vhost = target.vhost ? ['-p', target.vhost] : [];
+  const stdout = await rabbitmqctl(['list_queues', ...vhost, '-q', '--no-table-headers', ...columns], target);
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => line.split('\t').map((cell) => cell.trim()));
+}
+
+/** One column of `queue`'s row in `list_queues`. */
+export async function queueInfo(queue: string, column: string, target: BrokerTarget = SYSTEM_BROKER): Promise<string> {
+  const row = (await listQueues(['name', column], target)).find(([name]) => name === queue);
+  if (!row) throw new Error(`queue ${queue} not found`);
+  return row[1];
+}
+
 /**
  * Closes, from the broker's side, every connection whose connection_name starts with `prefix`: the
  * same thing `rabbitmqctl close_all_connections` does to a service, without touching the
@@ -25,19 +58,13 @@ export async function closeBrokerConnections(prefix: string): Promise<number> {
 }
 
 /** Messages in `queue`, ready and unacknowledged alike (a consumer's client sees only the ready ones). */
-export async function queueMessages(queue: string): Promise<number> {
-  const { stdout } = await run('rabbitmqctl', ['list_queues', '-q', '--no-table-headers', 'name', 'messages']);
-  const line = stdout.split('\n').find((row) => row.split('\t')[0] === queue);
-  if (!line) throw new Error(`queue ${queue} not found`);
-  return Number(line.split('\t')[1]);
+export async function queueMessages(queue: string, target: BrokerTarget = SYSTEM_BROKER): Promise<number> {
+  return Number(await queueInfo(queue, 'messages', target));
 }
 
 /** The type of `queue` as the broker reports it: `quorum` or `classic`. */
-export async function queueType(queue: string): Promise<string> {
-  const { stdout } = await run('rabbitmqctl', ['list_queues', '-q', '--no-table-headers', 'name', 'type']);
-  const line = stdout.split('\n').find((row) => row.split('\t')[0] === queue);
-  if (!line) throw new Error(`queue ${queue} not found`);
-  return line.split('\t')[1].trim();
+export async function queueType(queue: string, target: BrokerTarget = SYSTEM_BROKER): Promise<string> {
+  return queueInfo(queue, 'type', target);
 }
 
 /**

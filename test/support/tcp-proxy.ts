@@ -15,7 +15,7 @@ export class TcpProxy {
   private readonly links = new Set<Link>();
 
   private constructor(
-    private readonly targetPort: number,
+    private targetPort: number,
     private listenPort: number,
   ) {}
 
@@ -32,6 +32,14 @@ export class TcpProxy {
   /** `url` (of the proxied server on 127.0.0.1) rewritten to go through this proxy. */
   route(url: string): string {
     return url.replace(`127.0.0.1:${this.targetPort}`, `127.0.0.1:${this.listenPort}`);
+  }
+
+  /**
+   * Sends new connections to another server from now on (the endpoint in front of a database
+   * moving to its promoted standby); the open ones stay where they are until cut.
+   */
+  switchTo(targetPort: number): void {
+    this.targetPort = targetPort;
   }
 
   /** Accepts connections again, on the same port. */

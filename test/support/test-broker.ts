@@ -49,8 +49,9 @@ export class TestBroker {
     private readonly channel: ConfirmChannel,
   ) {}
 
-  static async connect(names: BrokerNames = uniqueBrokerNames()): Promise<TestBroker> {
-    const connection = await amqp.connect(RABBITMQ_URL);
+  /** `url`: one node's (the system node by default); a cluster's tests pick a node they will not fault. */
+  static async connect(names: BrokerNames = uniqueBrokerNames(), url = RABBITMQ_URL): Promise<TestBroker> {
+    const connection = await amqp.connect(url);
     const channel = await connection.createConfirmChannel();
     return new TestBroker(names, connection, channel);
   }

@@ -8,7 +8,7 @@ import {
   runMigrations,
 } from '../../apps/order-service/src/outbound/postgres/database-bootstrap.js';
 
-const SERVER_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+export const SERVER_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
 /** A database of its own for one test file: created, migrated, and dropped at the end. */
 export class TestDatabase {
@@ -16,16 +16,18 @@ export class TestDatabase {
     readonly name: string,
     readonly url: string,
     readonly dataSource: DataSource,
+    private readonly serverUrl: string,
   ) {}
 
-  static async create(): Promise<TestDatabase> {
+  /** `serverUrl`: a server's URL without a database (the system server by default). */
+  static async create(serverUrl = SERVER_URL): Promise<TestDatabase> {
     const name = `order_service_test_${randomBytes(6).toString('hex')}`;
-    const url = `${SERVER_URL}/${name}`;
+    const url = `${serverUrl}/${name}`;
     await ensureDatabaseExists(url);
     const dataSource = createDataSource({ url, poolSize: 10, applicationName: 'order-service-test' });
     await dataSource.initialize();
     await runMigrations(dataSource);
-    return new TestDatabase(name, url, dataSource);
+    return new TestDatabase(name, url, dataSource, serverUrl);
   }
 
   /**
@@ -95,7 +97,7 @@ export class TestDatabase {
 
   /** Runs a statement on the maintenance database (for faults: refusing or cutting connections). */
   async admin(sql: string, parameters: unknown[] = []): Promise<void> {
-    const client = new pg.Client({ connectionString: `${SERVER_URL}/postgres` });
+    const client = new pg.Client({ connectionString: `${this.serverUrl}/postgres` });
     await client.connect();
     try {
       await client.query(sql, parameters);

@@ -5,7 +5,8 @@ import { ProductBConsumer } from '../../support/product-b-consumer.js';
 import { ServiceProcess } from '../../support/service-process.js';
 import type { TcpProxy } from '../../support/tcp-proxy.js';
 import { eventually, type OutgoingMessage, RABBITMQ_URL, TestBroker } from '../../support/test-broker.js';
-import { TestDatabase } from '../../support/test-database.js';
+import { SERVER_URL, TestDatabase } from '../../support/test-database.js';
+import { type BrokerTarget, SYSTEM_BROKER } from '../../support/rabbitmqctl.js';
 import { DatabaseGate } from './database-gate.js';
 
 /** The size of the bursts the scenarios inject their faults into. */
@@ -14,6 +15,25 @@ export const BURST = 2_000;
 export const PATIENCE_MS = 90_000;
 /** The deliveries a service process holds unacknowledged at most (its INBOUND_PREFETCH, set here). */
 export const PREFETCH = 500;
+
+/** The servers a scenario runs against: the system's by default, a cluster's in the cluster suite. */
+export interface ScenarioServers {
+  /** RABBITMQ_URL of the service processes: one node, or a cluster's nodes comma-separated. */
+  readonly rabbitmqUrl: string;
+  /** The one node the test itself (products A and B, the checks) talks to; one it does not fault. */
+  readonly testRabbitmqUrl: string;
+  /** The same node, for `rabbitmqctl`. */
+  readonly broker: BrokerTarget;
+  /** The Postgres server the scenario's database is created on, without a database. */
+  readonly postgresUrl: string;
+}
+
+export const SYSTEM_SERVERS: ScenarioServers = {
+  rabbitmqUrl: RABBITMQ_URL,
+  testRabbitmqUrl: RABBITMQ_URL,
+  broker: SYSTEM_BROKER,
+  postgresUrl: SERVER_URL,
+};
 
 export interface ServiceOptions {
   /** Environment beyond the scenario's own database and queues. */
@@ -48,14 +68,20 @@ export class FaultScenario {
     readonly database: TestDatabase,
     readonly broker: TestBroker,
     readonly productB: ProductBConsumer,
+    readonly servers: ScenarioServers,
   ) {}
 
-  static async open(): Promise<FaultScenario> {
-    const database = await TestDatabase.create();
-    const broker = await TestBroker.connect();
-    await declareTopology(RABBITMQ_URL, topologyOf(broker.names));
-    const productB = await ProductBConsumer.start(broker.names.EVENTS_QUEUE, () => Promise.resolve());
-    return new FaultScenario(database, broker, productB);
+  /** The queues are declared through the first node of `servers.rabbitmqUrl`: their leaders start there. */
+  static async open(servers: ScenarioServers = SYSTEM_SERVERS): Promise<FaultScenario> {
+    const database = await TestDatabase.create(servers.postgresUrl);
+    const broker = await TestBroker.connect(undefined, servers.testRabbitmqUrl);
+    await declareTopology(servers.rabbitmqUrl, topologyOf(broker.names));
+    const productB = await ProductBConsumer.start(
+      broker.names.EVENTS_QUEUE,
+      () => Promise.resolve(),
+      servers.testRabbitmqUrl,
+    );
+    return new FaultScenario(database, broker, productB, servers);
   }
 
   get names() {
@@ -63,11 +89,11 @@ export class FaultScenario {
   }
 
   async startService({ environment = {}, brokerProxy }: ServiceOptions = {}): Promise<ServiceProcess> {
-    const brokerUrl: Record<string, string> = brokerProxy ? { RABBITMQ_URL: brokerProxy.route(RABBITMQ_URL) } : {};
+    const { rabbitmqUrl } = this.servers;
     const service = await ServiceProcess.start(
       serviceEnvironment(this.database.url, this.names, {
         INBOUND_PREFETCH: String(PREFETCH),
-        ...brokerUrl,
+        RABBITMQ_URL: brokerProxy ? brokerProxy.route(rabbitmqUrl) : rabbitmqUrl,
         ...environment,
       }),
     );

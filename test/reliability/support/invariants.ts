@@ -118,7 +118,7 @@ async function countInvariants(scenario: FaultScenario, expected: ExpectedOutcom
     .then(() => 0)
     .catch(async (error: unknown) => {
       console.log(`[reliability] ${(error as Error).message}; counting what is there`);
-      return queueMessages(scenario.names.INBOUND_QUEUE);
+      return queueMessages(scenario.names.INBOUND_QUEUE, scenario.servers.broker);
     });
 
   const rows = await scenario.database.query<PerOrder>(PER_ORDER);
@@ -181,7 +181,7 @@ async function settled(
   if ((await scenario.pendingEvents()) > 0) return undefined;
   if ((await scenario.broker.messageCount(scenario.names.DEAD_LETTER_QUEUE)) < deadLetters) return undefined;
   if ((await scenario.broker.messageCount(scenario.names.INBOUND_QUEUE)) > 0) return undefined;
-  return (await queueMessages(scenario.names.INBOUND_QUEUE)) === 0 ? true : undefined;
+  return (await queueMessages(scenario.names.INBOUND_QUEUE, scenario.servers.broker)) === 0 ? true : undefined;
 }
 
 /** The DLQ as a multiset of (messageId, reason) against the expected one. */

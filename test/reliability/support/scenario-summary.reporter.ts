@@ -7,11 +7,18 @@ const INDENT = ' '.repeat(19);
  * its invariant check (the annotation `expectInvariants` leaves), for CI logs and closing notes.
  */
 export default class ScenarioSummaryReporter implements Reporter {
+  private readonly title: string;
+
+  /** `title`: the heading of the summary (the suite's name), `reliability scenarios` by default. */
+  constructor({ title = 'reliability scenarios' }: { title?: string } = {}) {
+    this.title = title;
+  }
+
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     const tests = testModules
       .flatMap((module) => [...module.children.allTests()])
       .sort((a, b) => a.fullName.localeCompare(b.fullName, 'en', { numeric: true }));
-    const lines = ['', 'reliability scenarios:', ...tests.flatMap(describeScenario)];
+    const lines = ['', `${this.title}:`, ...tests.flatMap(describeScenario)];
     process.stdout.write(`${lines.join('\n')}\n`);
   }
 }

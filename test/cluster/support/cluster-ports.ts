@@ -1,0 +1,7 @@
+import type { RabbitmqClusterPorts } from './rabbitmq-cluster.js';
+import type { PostgresPairPorts } from './postgres-pair.js';
+
+/** Loopback ports of the suite's own servers, away from the system ones (5432, 5672, 25672). */
+export const RABBITMQ_CLUSTER_PORTS: RabbitmqClusterPorts = { amqp: 5681, distribution: 25681 };
+export const POSTGRES_PAIR_PORTS: PostgresPairPorts = { primary: 5441, standby: 5442 };
+export const PGBOUNCER_PORT = 6441;
