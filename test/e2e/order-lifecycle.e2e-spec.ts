@@ -443,6 +443,85 @@ describe('the order lifecycle: payments in, changes over REST, events out, histo
     });
   });
 
+  describe("every change from every status, as in the contract's table", () => {
+    /** An order brought to `status` through the public interfaces only. */
+    async function orderIn(status: string): Promise<OrderBody> {
+      const order = await placeOrder();
+      const path = `/orders/${order.orderId}/status`;
+      if (status === 'CALCULATED') return order;
+      if (status === 'PAYMENT_FAILED') {
+        await broker.publishPayment('rejected', rejection(order));
+        return statusOf(order.orderId, status);
+      }
+      if (status === 'CANCELLED') {
+        await api.put(path, CANCEL);
+        return statusOf(order.orderId, status);
+      }
+      await broker.publishPayment('confirmed', confirmation(order));
+      await statusOf(order.orderId, 'PAID');
+      if (status === 'SHIPPED' || status === 'DELIVERED') await api.put(path, { status: 'SHIPPED' });
+      if (status === 'DELIVERED') await api.put(path, { status: 'DELIVERED' });
+      return statusOf(order.orderId, status);
+    }
+
+    const CANCEL = { status: 'CANCELLED', reason: 'table' };
+
+    // The REST columns of the table: the status after the change, or 409 when refused.
+    it.each([
+      ['CALCULATED', 409, 409, 'CANCELLED'],
+      ['PAYMENT_FAILED', 409, 409, 'CANCELLED'],
+      ['PAID', 'SHIPPED', 409, 'CANCELLED'],
+      ['SHIPPED', 'SHIPPED', 'DELIVERED', 409],
+      ['DELIVERED', 409, 'DELIVERED', 409],
+      ['CANCELLED', 409, 409, 'CANCELLED'],
+    ])('an order %s: shipped → %s, delivered → %s, cancelled → %s', async (status, ship, deliver, cancel) => {
+      for (const [body, expected] of [
+        [{ status: 'SHIPPED' }, ship],
+        [{ status: 'DELIVERED' }, deliver],
+        [CANCEL, cancel],
+      ] as const) {
+        const order = await orderIn(status);
+        const answer = await api.put<OrderBody & ErrorBody>(`/orders/${order.orderId}/status`, body);
+        if (expected === 409) {
+          expect([answer.status, answer.body.message], JSON.stringify(body)).toEqual([
+            409,
+            expect.stringContaining(`: it is ${status}.`),
+          ]);
+        } else {
+          expect([answer.status, answer.body.status], JSON.stringify(body)).toEqual([200, expected]);
+        }
+      }
+    });
+
+    // The AMQP columns: the status after the payment, or its dead-letter reason.
+    it.each([
+      ['CALCULATED', 'PAID', 'PAYMENT_FAILED'],
+      ['PAYMENT_FAILED', 'PAID', 'PAYMENT_FAILED'],
+      ['PAID', 'invalid-transition', 'PAID'],
+      ['SHIPPED', 'invalid-transition', 'SHIPPED'],
+      ['DELIVERED', 'invalid-transition', 'DELIVERED'],
+      ['CANCELLED', 'invalid-transition', 'CANCELLED'],
+    ])('an order %s: a payment confirmed → %s, rejected → %s', async (status, confirmed, rejected) => {
+      const forConfirmation = await orderIn(status);
+      const forRejection = await orderIn(status);
+      const messageId = `table-${forConfirmation.orderId}`;
+      await broker.publishPayment('confirmed', confirmation(forConfirmation), { messageId });
+      await broker.publishPayment('rejected', rejection(forRejection));
+
+      if (confirmed === 'invalid-transition') {
+        expect(reasonOf(await deadLettered(messageId)).reason).toBe(confirmed);
+        expect((await api.get<OrderBody>(`/orders/${forConfirmation.orderId}`)).body.status).toBe(status);
+      } else {
+        await statusOf(forConfirmation.orderId, confirmed);
+      }
+      await statusOf(forRejection.orderId, rejected);
+      const versionBefore = forRejection.version;
+      await sleep(300);
+      const after = (await api.get<OrderBody>(`/orders/${forRejection.orderId}`)).body;
+      expect(after.version).toBe(rejected === status ? versionBefore : versionBefore + 1);
+    });
+  });
+
   it('lists and counts every status', async () => {
     const order = await placeOrder();
     await api.put(`/orders/${order.orderId}/status`, { status: 'CANCELLED', reason: 'counted' });
