@@ -1,34 +1,8 @@
+import type { OrderCalculatedMessage, OrderStatusChangedMessage } from '@app/simulators';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { RABBITMQ_URL } from './test-broker.js';
 
-/** The OrderCalculated message of the contract's section 2, as product B parses it. */
-export interface OrderCalculatedMessage {
-  eventId: string;
-  eventType: string;
-  occurredAt: string;
-  orderId: string;
-  externalId: string;
-  customerId: string | null;
-  status: string;
-  currency: string;
-  total: string;
-  itemCount: number;
-  items: { productId: string; name: string | null; unitPrice: string; quantity: number; lineTotal: string }[];
-}
-
-/** A status-change message of the contract's section 4.3 (OrderPaid, OrderShipped…). */
-export interface OrderStatusChangedMessage {
-  eventId: string;
-  eventType: string;
-  occurredAt: string;
-  orderId: string;
-  externalId: string;
-  customerId: string | null;
-  status: string;
-  previousStatus: string;
-  version: number;
-  details: Record<string, string | boolean | null>;
-}
+export type { OrderCalculatedMessage, OrderStatusChangedMessage };
 
 export interface Handled<M = OrderCalculatedMessage> {
   readonly message: M;
