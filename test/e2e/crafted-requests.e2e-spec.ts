@@ -90,6 +90,7 @@ describe('crafted requests: no input gets a 5xx while the database is up', () =>
   let broker: TestBroker;
   let service: ServiceProcess;
   let port: number;
+  let orderIds: string[] = [];
 
   beforeAll(async () => {
     database = await TestDatabase.create();
@@ -100,15 +101,21 @@ describe('crafted requests: no input gets a 5xx while the database is up', () =>
     port = Number(new URL(service.baseUrl).port);
     const api = new OrderApi(service.baseUrl);
     await broker.publishAll([1, 2, 3].map(() => ({ body: anOrderMessage() })));
-    await eventually(async () => {
-      const page = await api.get<{ data: unknown[] }>('/orders');
-      return page.body.data.length === 3 ? true : undefined;
+    orderIds = await eventually(async () => {
+      const page = await api.get<{ data: { orderId: string }[] }>('/orders');
+      return page.body.data.length === 3 ? page.body.data.map((order) => order.orderId) : undefined;
     });
   });
 
   afterAll(() => tearDown({ services: [service], broker, database }));
 
-  const send = (each: { method: string; path: string; query: string; headers: Record<string, string> }) =>
+  const send = (each: {
+    method: string;
+    path: string;
+    query: string;
+    headers: Record<string, string>;
+    body?: string;
+  }) =>
     new Promise<number>((resolve, reject) => {
       const target = each.query === '' ? each.path : `${each.path}?${each.query}`;
       const outgoing = request({ port, host: '127.0.0.1', method: each.method, path: target, headers: each.headers });
@@ -117,7 +124,7 @@ describe('crafted requests: no input gets a 5xx while the database is up', () =>
         response.on('end', () => resolve(response.statusCode ?? 0));
       });
       outgoing.on('error', reject);
-      outgoing.end();
+      outgoing.end(each.body);
     });
 
   it.each([
@@ -144,6 +151,57 @@ describe('crafted requests: no input gets a 5xx while the database is up', () =>
         const status = await send({ method: 'GET', path: route, query, headers: { 'x-api-key': TEST_API_KEY } });
         expect(status, `${route}?${query}`).toBeLessThan(500);
       }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('answers every crafted status change (body, If-Match, order) below 500', async () => {
+    const field = fc.oneof(fc.string({ unit: 'binary', maxLength: 120 }), fc.jsonValue({ maxDepth: 2 }));
+    const body = fc.oneof(
+      fc.record(
+        {
+          status: fc.oneof(fc.constantFrom('SHIPPED', 'DELIVERED', 'CANCELLED', 'PAID', 'RECEIVED'), field),
+          carrier: field,
+          trackingCode: field,
+          reason: field,
+        },
+        { requiredKeys: [] },
+      ),
+      fc.jsonValue({ maxDepth: 3 }),
+    );
+    const bodyText = fc.oneof(
+      body.map((json) => JSON.stringify(json) ?? ''),
+      fc.string({ unit: 'binary' }),
+    );
+    const ifMatch = fc.option(
+      fc.oneof(
+        fc.nat(5).map((version) => `"${version}"`),
+        fc.string({ unit: 'grapheme-ascii', maxLength: 20 }).map(headerSafe),
+      ),
+      { nil: undefined },
+    );
+    const order = fc.oneof(fc.constantFrom(...orderIds), fc.uuid());
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('PUT', 'DELETE'),
+        order,
+        bodyText,
+        ifMatch,
+        queryString,
+        async (verb, orderId, sent, tag, query) => {
+          const headers: Record<string, string> = { 'x-api-key': TEST_API_KEY, 'content-type': 'application/json' };
+          if (tag !== undefined) headers['if-match'] = tag;
+          const path = verb === 'PUT' ? `/orders/${orderId}/status` : `/orders/${orderId}`;
+          const status = await send({
+            method: verb,
+            path,
+            query: verb === 'PUT' ? '' : query,
+            headers,
+            body: verb === 'PUT' ? sent : undefined,
+          });
+          expect(status, `${verb} ${path} ${sent} ${JSON.stringify(headers)}`).toBeLessThan(500);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
