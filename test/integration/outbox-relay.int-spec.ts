@@ -33,7 +33,14 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
   let publisher: AmqpPublisher;
   let metrics: OrderServiceMetrics;
 
-  const relayTo = (exchange: string, batchSize = 50, sweepAfterMs = 0, signal = new OutboxSignal()) => {
+  const relayTo = (
+    exchange: string,
+    batchSize = 50,
+    sweepAfterMs = 0,
+    signal = new OutboxSignal(),
+    publishing: (settings: OutboxRelaySettings) => AmqpOrderEventsPublisher = (settings) =>
+      new AmqpOrderEventsPublisher(publisher, settings),
+  ) => {
     const settings = new OutboxRelaySettings({
       exchange,
       routingKeys: eventRoutingKeysOf(broker.names),
@@ -46,7 +53,7 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
     });
     return new OutboxRelay(
       new PostgresOutboxStore(database.dataSource),
-      new AmqpOrderEventsPublisher(publisher, settings),
+      publishing(settings),
       signal,
       settings,
       metrics,
@@ -179,5 +186,40 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
     } finally {
       await database.query('DELETE FROM outbox WHERE published_at IS NULL');
     }
+  });
+
+  it('leaves the rows its own commits handed over to that publish, however long it takes: no second copy', async () => {
+    const signal = new OutboxSignal();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    /** Holds the handover's publish; the sweep's own publishes go straight through. */
+    class SlowPublisher extends AmqpOrderEventsPublisher {
+      override async publishAll(messages: readonly CommittedOutboxMessage[]) {
+        if (messages.some(({ eventId }) => handed.has(eventId))) await held;
+        return super.publishAll(messages);
+      }
+    }
+    const committed = await committedEvents(3, '2 minutes');
+    const handed = new Set(committed.map(({ eventId }) => eventId));
+    // Old enough for the sweep, which runs every 50 ms while the handover's publish is held.
+    const relay = relayTo(
+      broker.names.EVENTS_EXCHANGE,
+      50,
+      1_000,
+      signal,
+      (settings) => new SlowPublisher(publisher, settings),
+    );
+    relay.onApplicationBootstrap();
+    signal.committed(committed);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      release();
+      await expect.poll(async () => (await rowsOf([...handed])).filter((row) => row.published_at)).toHaveLength(3);
+    } finally {
+      await relay.drainAndStop(10_000);
+    }
+
+    const messages = await broker.drain(broker.names.EVENTS_QUEUE);
+    expect(messages.map((message) => String(message.properties.messageId)).sort()).toEqual([...handed].sort());
   });
 });

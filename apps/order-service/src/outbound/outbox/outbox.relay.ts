@@ -36,6 +36,11 @@ export class OutboxRelay implements OnApplicationBootstrap {
   private sweeping: Promise<void> = Promise.resolve();
   private readonly rounds = new Set<Promise<void>>();
   private readonly marks: PublishedMarks;
+  /**
+   * Rows this process's commits handed over and it is publishing now: a sweep leaves them alone,
+   * however long its own publishing takes, instead of sending them a second time.
+   */
+  private readonly inHand = new Set<string>();
 
   constructor(
     private readonly store: PostgresOutboxStore,
@@ -50,7 +55,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
       settings.batchSize,
       (ids, error) =>
         this.logger.warn({
-          message: 'Published OrderCalculated messages not marked; the sweep will publish them again',
+          message: 'Published event messages not marked; the sweep will publish them again',
           count: ids.length,
           error: errorMessage(error),
         }),
@@ -104,7 +109,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
   async relayBatch(): Promise<BatchResult> {
     const { batchSize, sweepAfterMs } = this.settings;
     const round = await this.store.claimAndSettle(batchSize, sweepAfterMs, (messages) =>
-      this.publisher.publishAll(messages),
+      this.publisher.publishAll(messages.filter(({ id }) => !this.inHand.has(id))),
     );
     this.record(round);
     return { claimed: round.published.length + round.failed.length, failed: round.failed.length };
@@ -116,21 +121,26 @@ export class OutboxRelay implements OnApplicationBootstrap {
       this.metrics.eventPublishFailures.inc({ reason: 'blocked' }, messages.length);
       return;
     }
-    const round = this.publishAndMark(messages).catch((error: unknown) =>
-      this.logger.warn({
-        message: 'Committed OrderCalculated messages not published or not marked; the sweep will publish them again',
-        error: errorMessage(error),
-      }),
-    );
+    messages.forEach(({ id }) => this.inHand.add(id));
+    const round = this.publishAndMark(messages)
+      .catch((error: unknown) =>
+        this.logger.warn({
+          message: 'Committed event messages not published or not marked; the sweep will publish them again',
+          error: errorMessage(error),
+        }),
+      )
+      .finally(() => messages.forEach(({ id }) => this.inHand.delete(id)));
     this.rounds.add(round);
     void round.finally(() => this.rounds.delete(round));
   }
 
   private async publishAndMark(messages: readonly CommittedOutboxMessage[]): Promise<void> {
     const round = await this.publisher.publishAll(messages);
-    this.marks.add(round.published.map(({ id }) => id));
+    const marked = this.marks.add(round.published.map(({ id }) => id));
     if (round.failure) await this.store.markFailed(round.failed, round.failure.error);
     this.record(round);
+    // In hand until marked: the sweep must not find them pending in between and send them again.
+    await marked;
   }
 
   private record({ published, failed, failure }: PublishRound): void {
@@ -141,7 +151,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
     );
     if (failure) {
       this.metrics.eventPublishFailures.inc({ reason: failure.reason }, failed.length);
-      this.logger.error({ message: 'OrderCalculated not published; will retry', ...failure, count: failed.length });
+      this.logger.error({ message: 'Event messages not published; will retry', ...failure, count: failed.length });
     }
   }
 

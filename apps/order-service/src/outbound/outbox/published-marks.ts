@@ -8,6 +8,8 @@
  */
 export class PublishedMarks {
   private ids: string[] = [];
+  /** The callers of `add` whose ids wait in `ids`: told once those are written. */
+  private waiting: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
 
@@ -18,13 +20,13 @@ export class PublishedMarks {
     private readonly notMarked: (ids: readonly string[], error: unknown) => void,
   ) {}
 
-  add(ids: readonly string[]): void {
+  /** Resolves once these ids are marked (or their statement failed); never rejects. */
+  add(ids: readonly string[]): Promise<void> {
+    const marked = new Promise<void>((resolve) => this.waiting.push(resolve));
     this.ids.push(...ids);
-    if (this.ids.length >= this.maxIds) {
-      void this.flush();
-      return;
-    }
-    this.timer ??= setTimeout(() => void this.flush(), this.windowMs);
+    if (this.ids.length >= this.maxIds) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.windowMs);
+    return marked;
   }
 
   /** Marks what is waiting now; resolves once every mark asked for so far has been written (or has failed). */
@@ -32,8 +34,11 @@ export class PublishedMarks {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const ids = this.ids;
+    const waiting = this.waiting;
     this.ids = [];
-    if (ids.length > 0) this.writing = this.writing.then(() => this.mark(ids));
+    this.waiting = [];
+    const done = () => waiting.forEach((resolve) => resolve());
+    this.writing = ids.length > 0 ? this.writing.then(() => this.mark(ids)).then(done) : this.writing.then(done);
     return this.writing;
   }
 
