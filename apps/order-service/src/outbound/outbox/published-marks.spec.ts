@@ -16,8 +16,8 @@ describe('PublishedMarks', () => {
 
   it('marks what the rounds of one window confirmed in one statement, once the window is over', async () => {
     const published = marks();
-    published.add(['1']);
-    published.add(['2', '3']);
+    void published.add(['1']);
+    void published.add(['2', '3']);
     await vi.advanceTimersByTimeAsync(99);
     expect(written).toEqual([]);
 
@@ -26,10 +26,23 @@ describe('PublishedMarks', () => {
     expect(written).toEqual([['1', '2', '3']]);
   });
 
+  it('tells each caller once its ids are marked, not before', async () => {
+    const published = marks();
+    let marked = false;
+    void published.add(['1']).then(() => (marked = true));
+    await vi.advanceTimersByTimeAsync(99);
+    expect(marked).toBe(false);
+
+    await vi.advanceTimersByTimeAsync(1);
+
+    expect(written).toEqual([['1']]);
+    expect(marked).toBe(true);
+  });
+
   it('marks at once when a full batch is waiting, without waiting for the window', async () => {
     const published = marks();
-    published.add(['1', '2']);
-    published.add(['3', '4', '5']);
+    void published.add(['1', '2']);
+    void published.add(['3', '4', '5']);
     await vi.advanceTimersByTimeAsync(0);
 
     expect(written).toEqual([['1', '2', '3', '4', '5']]);
@@ -42,8 +55,8 @@ describe('PublishedMarks', () => {
       written.push([...ids]);
       return ids[0] === '1' ? slow : Promise.resolve();
     });
-    published.add(['1', '2', '3', '4']);
-    published.add(['5']);
+    void published.add(['1', '2', '3', '4']);
+    void published.add(['5']);
     const flushed = published.flush();
     await vi.advanceTimersByTimeAsync(0);
     expect(written).toEqual([['1', '2', '3', '4']]);
@@ -60,9 +73,9 @@ describe('PublishedMarks', () => {
         ? Promise.reject(new Error('connection terminated'))
         : (written.push([...ids]), Promise.resolve()),
     );
-    published.add(['lost']);
+    void published.add(['lost']);
     await published.flush();
-    published.add(['next']);
+    void published.add(['next']);
     await published.flush();
 
     expect(failed).toEqual([['lost']]);
