@@ -1,10 +1,11 @@
-import type { ConsumeMessage } from 'amqplib';
+import amqp, { type ConsumeMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declareTopology, topologyOf } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
 import { AmqpPublisher, type MandatoryMessage } from '../../apps/order-service/src/outbound/amqp/amqp-publisher.js';
 import { AmqpDeadLetterPublisher } from '../../apps/order-service/src/outbound/amqp/amqp-dead-letter.publisher.js';
+import { coalesceFrameWrites } from '../../apps/order-service/src/outbound/amqp/coalesced-frame-writes.js';
 import { closeBrokerConnections, withMemoryAlarm } from '../support/rabbitmqctl.js';
 import { eventually, RABBITMQ_URL, TestBroker } from '../support/test-broker.js';
 
@@ -131,5 +132,59 @@ describe('AmqpDeadLetterPublisher against a real RabbitMQ', () => {
     const [dead] = await broker.drain(broker.names.DEAD_LETTER_QUEUE);
     expect(dead.content.equals(original.content)).toBe(true);
     expect(dead.properties.headers?.['x-rejection-reason']).toBe('invalid-order');
+  });
+});
+
+/** A socket's internal writes, as a Writable stream calls them. */
+interface CountedSocket {
+  _write(...args: unknown[]): void;
+  _writev(...args: unknown[]): void;
+}
+
+describe('coalesceFrameWrites against a real RabbitMQ', () => {
+  it('sends a round of publishes with a handful of socket writes, not one each, and every message arrives', async () => {
+    const broker = await TestBroker.connect();
+    const connection = await amqp.connect(RABBITMQ_URL);
+    try {
+      await declareTopology(RABBITMQ_URL, topologyOf(broker.names));
+      const channel = await connection.createConfirmChannel();
+      coalesceFrameWrites(connection);
+      // The socket's own writes, counted: one per call of either, however many frames each carries.
+      const socket = (connection as unknown as { connection: { stream: CountedSocket } }).connection.stream;
+      let writes = 0;
+      for (const method of ['_write', '_writev'] as const) {
+        const original = socket[method].bind(socket);
+        socket[method] = (...args) => {
+          writes += 1;
+          original(...args);
+        };
+      }
+      const ids = Array.from({ length: 200 }, () => randomUUID());
+
+      for (const messageId of ids) {
+        channel.publish(broker.names.EVENTS_EXCHANGE, broker.names.EVENTS_ROUTING_KEY, Buffer.from('{}'), {
+          messageId,
+        });
+      }
+      await channel.waitForConfirms();
+
+      expect(writes).toBeLessThan(10);
+      expect(
+        await eventually(
+          async () => {
+            const seen = (await broker.drain(broker.names.EVENTS_QUEUE)).map((message) =>
+              String(message.properties.messageId),
+            );
+            return seen.length > 0 ? seen : undefined;
+          },
+          10_000,
+          'the messages',
+        ),
+      ).toEqual(ids);
+    } finally {
+      await connection.close();
+      await broker.deleteAll();
+      await broker.close();
+    }
   });
 });

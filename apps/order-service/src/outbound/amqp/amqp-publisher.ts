@@ -1,9 +1,10 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import amqpConnectionManager from 'amqp-connection-manager';
-import type { ConfirmChannel, ConsumeMessage, MessageProperties, Options } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage, MessageProperties, Options } from 'amqplib';
 import { once } from 'node:events';
 import { rabbitmqNodeUrls } from '../../config/rabbitmq-nodes.js';
+import { coalesceFrameWrites } from './coalesced-frame-writes.js';
 
 export const PUBLISH_TIMEOUT_MS = 10_000;
 /** Set on a mandatory message whose `messageId` is not its own (a dead letter keeps the original's). */
@@ -48,6 +49,8 @@ export class AmqpPublisher implements OnApplicationShutdown {
       // unacknowledged would wait for that ACK, adding milliseconds to every OrderCalculated.
       connectionOptions: { noDelay: true, clientProperties: { connection_name: connectionName } },
     });
+    // The manager's type says Connection; what it hands over is what amqplib.connect returned.
+    this.connection.on('connect', ({ connection }) => coalesceFrameWrites(connection as unknown as ChannelModel));
     this.connection.on('disconnect', ({ err }) => this.logger.warn(`Publisher disconnected: ${err?.message}`));
     this.watchFlowControl();
     this.channel = this.connection.createChannel({
