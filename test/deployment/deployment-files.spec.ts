@@ -120,6 +120,9 @@ const pod = deployment.spec.template.spec;
 const [container] = pod.containers;
 const migrationPod = manifest('Job').spec.template.spec;
 const service = compose.services['order-service'];
+const prometheus = parse(file('prometheus/prometheus.yml')) as {
+  scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+};
 
 describe('docker/ against the service', () => {
   it('sets only variables the service reads, with values it accepts', () => {
@@ -202,22 +205,29 @@ describe('docker/ against the service', () => {
     expect(stage).toMatch(/npm ci --omit=dev --ignore-scripts/);
   });
 
-  it('exposes the default HTTP port everywhere', () => {
-    const port = defaults.HTTP_PORT;
-    expect(container.ports).toEqual([{ name: 'http', containerPort: port }]);
+  it('exposes the default HTTP and management ports everywhere, and only the API through the Service', () => {
+    const [port, management] = [defaults.HTTP_PORT, defaults.MANAGEMENT_PORT];
+    expect(container.ports).toEqual([
+      { name: 'http', containerPort: port },
+      { name: 'management', containerPort: management },
+    ]);
     expect(Number(podEnvironment(container).HTTP_PORT ?? port)).toBe(port);
-    expect(manifest('Service').spec.ports[0].targetPort).toBe('http');
+    expect(Number(podEnvironment(container).MANAGEMENT_PORT ?? management)).toBe(management);
+    expect(manifest('Service').spec.ports.map(({ targetPort }) => targetPort)).toEqual(['http']);
     expect(service.ports).toEqual([`${port}:${port}`]);
-    expect(file('Dockerfile')).toMatch(new RegExp(`^EXPOSE ${port}$`, 'm'));
-    expect(deployment.spec.template.metadata.annotations['prometheus.io/port']).toBe(String(port));
+    expect(file('Dockerfile')).toMatch(new RegExp(`^EXPOSE ${port} ${management}$`, 'm'));
   });
 
-  it('probes the health controller routes', () => {
+  it('probes and scrapes the management port, outside the API traffic', () => {
+    const management = defaults.MANAGEMENT_PORT;
     expect([LIVE, READY]).toEqual(['/health/live', '/health/ready']);
-    expect(container.startupProbe.httpGet).toEqual({ path: LIVE, port: 'http' });
-    expect(container.livenessProbe.httpGet).toEqual({ path: LIVE, port: 'http' });
-    expect(container.readinessProbe.httpGet).toEqual({ path: READY, port: 'http' });
-    expect(service.healthcheck.test.join(' ')).toContain(READY);
+    expect(container.startupProbe.httpGet).toEqual({ path: LIVE, port: 'management' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: LIVE, port: 'management' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: READY, port: 'management' });
+    expect(service.healthcheck.test.join(' ')).toContain(`:${management}${READY}`);
+    expect(deployment.spec.template.metadata.annotations['prometheus.io/port']).toBe(String(management));
+    const [job] = prometheus.scrape_configs;
+    expect(job.static_configs[0].targets).toEqual([`order-service:${management}`]);
   });
 
   it('gives a stopping pod more time than the service takes to shut down', () => {
