@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { topologyOf } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
 import { SHUTDOWN_GRACE_MS } from '../../apps/order-service/src/app.module.js';
 import {
@@ -11,6 +11,7 @@ import {
   loadEnvironment,
 } from '../../apps/order-service/src/config/environment.js';
 import { HealthHttpController } from '../../apps/order-service/src/health/health.http-controller.js';
+import { K8S_FILES, k8sManifests } from './k8s-manifests.js';
 
 /*
  * docker/ cannot be run here (no Docker, no cluster): these checks hold its files to the service
@@ -21,6 +22,10 @@ import { HealthHttpController } from '../../apps/order-service/src/health/health
 type Variables = Record<string, string>;
 interface Probe {
   httpGet: { path: string; port: string | number };
+}
+interface PodAffinityTerm {
+  topologyKey: string;
+  labelSelector: { matchLabels: Variables };
 }
 interface Container {
   ports?: { name: string; containerPort: number }[];
@@ -34,7 +39,14 @@ interface Container {
 }
 interface PodTemplate {
   metadata: { labels: Variables; annotations: Variables };
-  spec: { terminationGracePeriodSeconds: number; securityContext: { runAsNonRoot: boolean }; containers: Container[] };
+  spec: {
+    terminationGracePeriodSeconds: number;
+    securityContext: { runAsNonRoot: boolean };
+    containers: Container[];
+    affinity: {
+      podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: { podAffinityTerm: PodAffinityTerm }[] };
+    };
+  };
 }
 interface RabbitPolicy {
   pattern: string;
@@ -52,6 +64,10 @@ interface K8sObject {
     scaleTargetRef: { kind: string; name: string };
     minReplicas: number;
     minAvailable: number;
+    replicas: number;
+    rabbitmq: { additionalConfig: string };
+    affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: PodAffinityTerm[] } };
+    rabbitmqClusterReference: { name: string };
   } & RabbitPolicy;
 }
 interface ComposeService {
@@ -64,12 +80,7 @@ interface ComposeService {
 }
 
 const file = (path: string) => readFileSync(new URL(`../../docker/${path}`, import.meta.url), 'utf8');
-const K8S_FILES = readdirSync(new URL('../../docker/k8s/', import.meta.url)).filter(
-  (name) => name.endsWith('.yaml') && name !== 'kustomization.yaml',
-);
-const manifests = K8S_FILES.flatMap((name) =>
-  parseAllDocuments(file(`k8s/${name}`)).map((document) => document.toJS() as K8sObject),
-);
+const manifests = k8sManifests.map(({ object }) => object as unknown as K8sObject);
 const manifest = (kind: string, name?: string): K8sObject => {
   const found = manifests.find((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
   if (!found) throw new Error(`no ${kind} ${name ?? ''} in docker/k8s`);
@@ -120,6 +131,9 @@ const pod = deployment.spec.template.spec;
 const [container] = pod.containers;
 const migrationPod = manifest('Job').spec.template.spec;
 const service = compose.services['order-service'];
+const prometheus = parse(file('prometheus/prometheus.yml')) as {
+  scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+};
 
 describe('docker/ against the service', () => {
   it('sets only variables the service reads, with values it accepts', () => {
@@ -136,9 +150,9 @@ describe('docker/ against the service', () => {
   });
 
   it('applies no Secret: the example one stays out of the kustomization, and production refuses its placeholders', () => {
-    const applied = kustomization.resources.flatMap((name) =>
-      parseAllDocuments(file(`k8s/${name}`)).map((document) => (document.toJS() as K8sObject).kind),
-    );
+    const applied = k8sManifests
+      .filter(({ file: name }) => kustomization.resources.includes(name))
+      .map(({ object }) => object.kind);
     expect(applied).not.toContain('Secret');
     expect(K8S_FILES).toContain('secret.example.yaml');
     const example = podEnvironment(container);
@@ -202,22 +216,29 @@ describe('docker/ against the service', () => {
     expect(stage).toMatch(/npm ci --omit=dev --ignore-scripts/);
   });
 
-  it('exposes the default HTTP port everywhere', () => {
-    const port = defaults.HTTP_PORT;
-    expect(container.ports).toEqual([{ name: 'http', containerPort: port }]);
+  it('exposes the default HTTP and management ports everywhere, and only the API through the Service', () => {
+    const [port, management] = [defaults.HTTP_PORT, defaults.MANAGEMENT_PORT];
+    expect(container.ports).toEqual([
+      { name: 'http', containerPort: port },
+      { name: 'management', containerPort: management },
+    ]);
     expect(Number(podEnvironment(container).HTTP_PORT ?? port)).toBe(port);
-    expect(manifest('Service').spec.ports[0].targetPort).toBe('http');
+    expect(Number(podEnvironment(container).MANAGEMENT_PORT ?? management)).toBe(management);
+    expect(manifest('Service').spec.ports.map(({ targetPort }) => targetPort)).toEqual(['http']);
     expect(service.ports).toEqual([`${port}:${port}`]);
-    expect(file('Dockerfile')).toMatch(new RegExp(`^EXPOSE ${port}$`, 'm'));
-    expect(deployment.spec.template.metadata.annotations['prometheus.io/port']).toBe(String(port));
+    expect(file('Dockerfile')).toMatch(new RegExp(`^EXPOSE ${port} ${management}$`, 'm'));
   });
 
-  it('probes the health controller routes', () => {
+  it('probes and scrapes the management port, outside the API traffic', () => {
+    const management = defaults.MANAGEMENT_PORT;
     expect([LIVE, READY]).toEqual(['/health/live', '/health/ready']);
-    expect(container.startupProbe.httpGet).toEqual({ path: LIVE, port: 'http' });
-    expect(container.livenessProbe.httpGet).toEqual({ path: LIVE, port: 'http' });
-    expect(container.readinessProbe.httpGet).toEqual({ path: READY, port: 'http' });
-    expect(service.healthcheck.test.join(' ')).toContain(READY);
+    expect(container.startupProbe.httpGet).toEqual({ path: LIVE, port: 'management' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: LIVE, port: 'management' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: READY, port: 'management' });
+    expect(service.healthcheck.test.join(' ')).toContain(`:${management}${READY}`);
+    expect(deployment.spec.template.metadata.annotations['prometheus.io/port']).toBe(String(management));
+    const [job] = prometheus.scrape_configs;
+    expect(job.static_configs[0].targets).toEqual([`order-service:${management}`]);
   });
 
   it('gives a stopping pod more time than the service takes to shut down', () => {
@@ -257,6 +278,30 @@ describe('docker/ against the service', () => {
     expect(labels).toMatchObject(budget.selector.matchLabels);
     expect(labels).toMatchObject(manifest('Service').spec.selector);
     expect(budget.minAvailable).toBeLessThan(autoscaler.minReplicas);
+  });
+
+  it('spreads the service replicas over nodes, and keeps one through a voluntary disruption', () => {
+    const labels = deployment.spec.template.metadata.labels;
+    const [preferred] = pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution;
+    expect(preferred.podAffinityTerm.topologyKey).toBe('kubernetes.io/hostname');
+    expect(labels).toMatchObject(preferred.podAffinityTerm.labelSelector.matchLabels);
+    expect(manifest('PodDisruptionBudget').spec.minAvailable).toBeGreaterThanOrEqual(1);
+  });
+
+  it('runs RabbitMQ as three nodes on three Kubernetes nodes, with quorum queues by default', () => {
+    const cluster = manifest('RabbitmqCluster');
+    expect(cluster.spec.replicas).toBe(3);
+    expect(cluster.spec.rabbitmq.additionalConfig).toMatch(/^default_queue_type = quorum$/m);
+    const [spread] = cluster.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+    expect(spread).toEqual({
+      topologyKey: 'kubernetes.io/hostname',
+      labelSelector: { matchLabels: { 'app.kubernetes.io/name': cluster.metadata.name } },
+    });
+    for (const policy of manifests.filter(({ kind }) => kind === 'Policy')) {
+      expect(policy.spec.rabbitmqClusterReference.name).toBe(cluster.metadata.name);
+    }
+    // The operator's Service carries the cluster's name: the broker host the service connects to.
+    expect(new URL(podEnvironment(container).RABBITMQ_URL).hostname).toBe(cluster.metadata.name);
   });
 
   it('starts only built entry points whose source exists, here and in the npm scripts', () => {

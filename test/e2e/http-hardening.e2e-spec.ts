@@ -134,6 +134,20 @@ describe('the REST API hardened: security headers, rate limit, body limit, no se
     expect(await times(50, () => api.anonymous('/metrics'))).toEqual(Array(50).fill(200));
   });
 
+  it('answers the probes and the metrics on the management port too, and nothing else there', async () => {
+    const management = limited.managementUrl;
+    expect(management).not.toBe(limited.baseUrl);
+    expect((await fetch(`${management}/health/live`)).status).toBe(200);
+    const ready = await fetch(`${management}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      status: 'ok',
+      info: { database: { status: 'up' }, broker: { status: 'up' } },
+    });
+    expect(await (await fetch(`${management}/metrics`)).text()).toMatch(/^order_service_ready 1$/m);
+    expect((await fetch(`${management}/orders`, { headers: { 'X-API-Key': TEST_API_KEY } })).status).toBe(404);
+  });
+
   it('does not limit at all with HTTP_RATE_LIMIT_PER_MINUTE=0', async () => {
     const api = new OrderApi(unlimited.baseUrl);
     expect(await times(3 * LIMIT, () => api.get('/orders?limit=1'))).toEqual(Array(3 * LIMIT).fill(200));

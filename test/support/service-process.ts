@@ -23,7 +23,7 @@ export class ServiceProcess {
 
   static async start(environment: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
     const child = spawn(process.execPath, [builtEntry('main')], {
-      env: { ...process.env, HTTP_PORT: '0', LOG_LEVEL: 'log', ...environment },
+      env: { ...process.env, HTTP_PORT: '0', MANAGEMENT_PORT: '0', LOG_LEVEL: 'log', ...environment },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const service = new ServiceProcess(child, environment.SERVICE_NAME ?? 'order-service');
@@ -41,8 +41,17 @@ export class ServiceProcess {
 
   /** Where the service's HTTP API listens (it binds a free port: HTTP_PORT=0). */
   get baseUrl(): string {
-    const port = /HTTP on port (\d+)/.exec(this.output)?.[1];
-    if (!port) throw new Error(`the service has not reported its HTTP port:\n${this.output}`);
+    return this.reportedUrl('HTTP');
+  }
+
+  /** Where its probes and metrics listen besides (a free port too: MANAGEMENT_PORT=0). */
+  get managementUrl(): string {
+    return this.reportedUrl('management');
+  }
+
+  private reportedUrl(listener: 'HTTP' | 'management'): string {
+    const port = new RegExp(`${listener} on port (\\d+)`).exec(this.output)?.[1];
+    if (!port) throw new Error(`the service has not reported its ${listener} port:\n${this.output}`);
     return `http://127.0.0.1:${port}`;
   }
 

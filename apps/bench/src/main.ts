@@ -58,6 +58,7 @@ async function main(): Promise<void> {
         ...names,
         DATABASE_URL: databaseUrl,
         HTTP_PORT: String(servicePort),
+        MANAGEMENT_PORT: '0',
         // The limiter guards product B's share; the benchmark measures what one replica can serve.
         HTTP_RATE_LIMIT_PER_MINUTE: '0',
         SERVICE_NAME: tag,

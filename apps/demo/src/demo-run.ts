@@ -189,6 +189,7 @@ export class DemoRun {
         DATABASE_URL: `${this.settings.postgresUrl}/${this.database}`,
         RABBITMQ_URL: this.settings.rabbitmqUrl,
         HTTP_PORT: '0',
+        MANAGEMENT_PORT: '0',
         API_KEYS: API_KEY,
         SERVICE_NAME: `order-service-${this.tag}`,
         PAYMENTS_UNKNOWN_ORDER_RETRY_MS: String(UNKNOWN_ORDER_RETRY_MS),

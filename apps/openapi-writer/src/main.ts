@@ -35,6 +35,7 @@ async function main(): Promise<void> {
       ...process.env,
       DATABASE_URL: `${POSTGRES_URL}/${tag}`,
       HTTP_PORT: '0',
+      MANAGEMENT_PORT: '0',
       LOG_LEVEL: 'log',
       SERVICE_NAME: tag,
       // The service starts in production mode, which needs a key; the document itself needs none.

@@ -16,6 +16,8 @@ import { DataSource } from 'typeorm';
 import { Environment } from './config/environment.js';
 import { AmqpHealthIndicator } from './health/amqp.health-indicator.js';
 import { HealthHttpController } from './health/health.http-controller.js';
+import { HealthProbes } from './health/health-probes.js';
+import { ManagementServer, ManagementSettings } from './health/management.server.js';
 import { PostgresHealthIndicator } from './health/postgres.health-indicator.js';
 import { AmqpInboundServer } from './inbound/amqp/amqp-inbound.server.js';
 import { InboundProcessingSettings } from './inbound/amqp/delivery-processor.js';
@@ -27,6 +29,7 @@ import { OrderIntakeBatcher, OrderIntakeSettings } from './inbound/amqp/order-in
 import { OrderPlacedMessageController } from './inbound/amqp/order-placed.message-controller.js';
 import { ApiKeyGuard } from './inbound/http/auth/api-key.guard.js';
 import { ApiKeys } from './inbound/http/auth/api-keys.js';
+import { httpTimeoutsOf } from './inbound/http/http-hardening.js';
 import { OrderChangesHttpController } from './inbound/http/order-changes.http-controller.js';
 import { OrdersHttpController } from './inbound/http/orders.http-controller.js';
 import { GracefulShutdown, ShutdownSettings } from './lifecycle/graceful-shutdown.js';
@@ -191,6 +194,14 @@ const httpProviders = [
   ApiKeyGuard,
   PostgresHealthIndicator,
   AmqpHealthIndicator,
+  HealthProbes,
+  {
+    provide: ManagementSettings,
+    useFactory: (environment: Environment) =>
+      new ManagementSettings({ port: environment.MANAGEMENT_PORT, timeouts: httpTimeoutsOf(environment) }),
+    inject: [Environment],
+  },
+  ManagementServer,
   {
     provide: AmqpQueueDepths,
     useFactory: (environment: Environment) =>

@@ -6,10 +6,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AppModule } from './app.module.js';
 import { prepareBroker, prepareDatabase } from './bootstrap.js';
 import { applyApiKeyPolicy, DEVELOPMENT_API_KEY, loadEnvironment } from './config/environment.js';
+import { ManagementServer } from './health/management.server.js';
 import { AmqpInboundServer, ORDER_PLACED_PATTERN, PAYMENT_PATTERN } from './inbound/amqp/amqp-inbound.server.js';
 import { ControlCharacterPipe } from './inbound/http/control-character.pipe.js';
 import { HttpErrorFilter } from './inbound/http/http-error.filter.js';
-import { HTTP_BODY_LIMIT_BYTES, hardenHttp, serverTimeouts } from './inbound/http/http-hardening.js';
+import { HTTP_BODY_LIMIT_BYTES, hardenHttp, httpTimeoutsOf, serverTimeouts } from './inbound/http/http-hardening.js';
 import { setUpOpenApi } from './inbound/http/open-api.js';
 import { recordHttpMetrics } from './observability/http-metrics.js';
 import { OrderServiceMetrics } from './observability/order-service.metrics.js';
@@ -42,12 +43,7 @@ async function main(): Promise<void> {
     AppModule.forRoot(environment, dataSource, inbound),
     new FastifyAdapter({
       bodyLimit: HTTP_BODY_LIMIT_BYTES,
-      ...serverTimeouts({
-        headersMs: environment.HTTP_HEADERS_TIMEOUT_MS,
-        requestMs: environment.HTTP_REQUEST_TIMEOUT_MS,
-        connectionMs: environment.HTTP_CONNECTION_TIMEOUT_MS,
-        keepAliveMs: environment.HTTP_KEEP_ALIVE_TIMEOUT_MS,
-      }),
+      ...serverTimeouts(httpTimeoutsOf(environment)),
     }),
     { logger },
   );
@@ -63,10 +59,12 @@ async function main(): Promise<void> {
   await app.init();
   await app.startAllMicroservices();
   await app.listen(environment.HTTP_PORT, '0.0.0.0');
-  // The bound port, not the configured one: HTTP_PORT=0 asks the system for a free port.
+  const managementPort = await app.get(ManagementServer).listen();
+  // The bound ports, not the configured ones: 0 asks the system for a free port.
   const { port } = app.getHttpServer().address() as AddressInfo;
   logger.log(
-    `order-service consuming ${environment.INBOUND_QUEUE} and ${environment.PAYMENTS_QUEUE}, HTTP on port ${port}`,
+    `order-service consuming ${environment.INBOUND_QUEUE} and ${environment.PAYMENTS_QUEUE}, ` +
+      `HTTP on port ${port}, management on port ${managementPort}`,
     'Bootstrap',
   );
 }

@@ -31,6 +31,13 @@ describe('loadEnvironment', () => {
     );
   });
 
+  it('serves probes and metrics on a management port of its own, never the API port', () => {
+    expect(loadEnvironment({}).MANAGEMENT_PORT).toBe(9000);
+    expect(loadEnvironment({ HTTP_PORT: '0', MANAGEMENT_PORT: '0' }).MANAGEMENT_PORT).toBe(0);
+    expect(() => loadEnvironment({ HTTP_PORT: '9000' })).toThrow(/MANAGEMENT_PORT must differ from HTTP_PORT/);
+    expect(() => loadEnvironment({ MANAGEMENT_PORT: '65536' })).toThrow(/MANAGEMENT_PORT must be an integer/);
+  });
+
   it('reads numbers and booleans from their text', () => {
     const environment = loadEnvironment({ INBOUND_PREFETCH: '200', MIGRATIONS_RUN: 'false', HTTP_PORT: '8080' });
     expect(environment).toMatchObject({ INBOUND_PREFETCH: 200, MIGRATIONS_RUN: false, HTTP_PORT: 8080 });

@@ -8,6 +8,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   ValidateIf,
   validateSync,
 } from 'class-validator';
@@ -24,6 +25,17 @@ function integerSetting(variable: string, min: number, max = Number.MAX_SAFE_INT
       : `${variable} must be an integer between ${min} and ${max}`;
   const decorators = [Type(() => Number), IsInt({ message }), Min(min, { message }), Max(max, { message })];
   return (target, property) => decorators.forEach((decorate) => decorate(target, property));
+}
+
+/** A second listener's port: the same port as `other` would fail to bind (0, a free port, never does). */
+function otherPortThan(variable: string, other: 'HTTP_PORT'): PropertyDecorator {
+  return ValidateBy({
+    name: 'otherPortThan',
+    validator: {
+      validate: (value, args) => value === 0 || value !== (args?.object as Environment)[other],
+      defaultMessage: () => `${variable} must differ from ${other}`,
+    },
+  });
 }
 
 /**
@@ -73,6 +85,14 @@ export class Environment {
 
   @integerSetting('HTTP_PORT', 0, 65535)
   HTTP_PORT = 3000;
+
+  /**
+   * A second listener with only /health/live, /health/ready and /metrics (also served on HTTP_PORT),
+   * for probes and scrapes outside the API's rate limit and traffic; 0 asks for a free port.
+   */
+  @integerSetting('MANAGEMENT_PORT', 0, 65535)
+  @otherPortThan('MANAGEMENT_PORT', 'HTTP_PORT')
+  MANAGEMENT_PORT = 9000;
 
   /**
    * REST requests a minute per API key (per client address without a valid key); 0 turns the limit

@@ -64,8 +64,8 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 }
 
-/** Nest's own exceptions keep their status; a bare string message gets the common shape. */
-function fromHttpException(exception: HttpException): ErrorBody {
+/** Nest's own exceptions keep their status; a bare string message gets the common shape (every port). */
+export function fromHttpException(exception: HttpException): ErrorBody {
   const statusCode = exception.getStatus();
   const response = exception.getResponse();
   const error = HttpStatus[statusCode]

@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Environment } from '../../config/environment.js';
 import { presentedApiKey } from './auth/api-key.guard.js';
 import { ApiKeys } from './auth/api-keys.js';
 
@@ -18,6 +19,15 @@ export interface HttpTimeouts {
   readonly requestMs: number;
   readonly connectionMs: number;
   readonly keepAliveMs: number;
+}
+
+export function httpTimeoutsOf(environment: Environment): HttpTimeouts {
+  return {
+    headersMs: environment.HTTP_HEADERS_TIMEOUT_MS,
+    requestMs: environment.HTTP_REQUEST_TIMEOUT_MS,
+    connectionMs: environment.HTTP_CONNECTION_TIMEOUT_MS,
+    keepAliveMs: environment.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+  };
 }
 
 /** How often Node looks for requests past their headers or request timeout (its own default is 30 s). */
