@@ -45,12 +45,13 @@ describe('TypeOrmOrderViewStore against a real Postgres', () => {
 
   afterAll(() => database?.drop());
 
-  it('answers a saved view exactly as projected, money strings and key order included', async () => {
+  it('answers a saved view as the text projected, money strings and key order included, with its version', async () => {
     const view = orderViewOf(calculatedOrder(largestLegalOrderMessage('KWD')));
     await views.save(view);
     const found = await views.findById(view.orderId);
-    expect(JSON.stringify(found)).toBe(JSON.stringify(view));
-    expect(found?.total).toBe('1000000000000000000.000');
+    expect(found?.json).toBe(JSON.stringify(view));
+    expect(found?.version).toBe(1);
+    expect((JSON.parse(found!.json) as OrderView).total).toBe('1000000000000000000.000');
     expect(await views.findById(crypto.randomUUID())).toBeNull();
   });
 
@@ -76,7 +77,7 @@ describe('TypeOrmOrderViewStore against a real Postgres', () => {
     await views.save(calculated);
     await views.save(received);
 
-    expect(await views.findById(order.id)).toEqual(calculated);
+    expect(JSON.parse((await views.findById(order.id))!.json)).toEqual(calculated);
   });
 
   it('pages newest first by keyset, each filter applied, no order twice and none skipped', async () => {
@@ -277,6 +278,6 @@ describe('TypeOrmOrderViewStore against a real Postgres', () => {
     const { rebuilt } = await rebuild.execute(new RebuildOrderViewsCommand(2));
 
     expect(rebuilt).toBe(3);
-    for (const order of stored) expect(await views.findById(order.id)).toEqual(orderViewOf(order));
+    for (const order of stored) expect(JSON.parse((await views.findById(order.id))!.json)).toEqual(orderViewOf(order));
   });
 });

@@ -1,3 +1,5 @@
+import type { RenderedOrderView } from '@app/ordering';
+import type { FastifyReply } from 'fastify';
 import { badParameters } from './request-validation.pipe.js';
 
 /** `"3"`: the ETag of an order at version 3. */
@@ -17,4 +19,10 @@ export function requiredVersion(header: string | undefined): number | null {
     ]);
   }
   return Number(tag[1]);
+}
+
+/** An order's answer: its stored document as it is, and its version as the ETag. */
+export function answerOrder(reply: FastifyReply, order: RenderedOrderView): string {
+  void reply.header('content-type', 'application/json; charset=utf-8').header('ETag', entityTagOf(order.version));
+  return order.json;
 }

@@ -20,7 +20,6 @@ import {
   type ChangeOrigin,
   DeliverOrderCommand,
   GetOrderQuery,
-  type OrderView,
   ShipOrderCommand,
 } from '@app/ordering';
 import type { FastifyReply } from 'fastify';
@@ -30,7 +29,7 @@ import { CancelOrderRequest } from './dto/cancel-order.request.js';
 import { ChangeStatusRequest } from './dto/change-status.request.js';
 import { ErrorResponse } from './dto/error.response.js';
 import { OrderResponse } from './dto/order.response.js';
-import { entityTagOf, requiredVersion } from './if-match.js';
+import { answerOrder, requiredVersion } from './if-match.js';
 import { JsonContentGuard } from './json-content.guard.js';
 import { OrderIdPipe } from './order-id.pipe.js';
 import { requestValidationPipe } from './request-validation.pipe.js';
@@ -76,7 +75,7 @@ export class OrderChangesHttpController {
     @Headers('if-match') ifMatch: string | undefined,
     @ApiKeyFingerprint() actor: string,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<OrderView> {
+  ): Promise<string> {
     const expected = requiredVersion(ifMatch);
     const origin = backOffice(actor);
     const command =
@@ -103,17 +102,15 @@ export class OrderChangesHttpController {
     @Headers('if-match') ifMatch: string | undefined,
     @ApiKeyFingerprint() actor: string,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<OrderView> {
+  ): Promise<string> {
     const expected = requiredVersion(ifMatch);
     await this.commandBus.execute(new CancelOrderCommand(orderId, request.reason ?? null, backOffice(actor), expected));
     return this.answer(orderId, reply);
   }
 
   /** Read-your-write: the read row was written in the change's own transaction. */
-  private async answer(orderId: string, reply: FastifyReply): Promise<OrderView> {
-    const view = await this.queryBus.execute(new GetOrderQuery(orderId));
-    void reply.header('ETag', entityTagOf(view.version));
-    return view;
+  private async answer(orderId: string, reply: FastifyReply): Promise<string> {
+    return answerOrder(reply, await this.queryBus.execute(new GetOrderQuery(orderId)));
   }
 }
 

@@ -17,7 +17,6 @@ import {
   GetOrderStatsQuery,
   ListOrdersQuery,
   type OrderHistory,
-  type OrderView,
 } from '@app/ordering';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
@@ -29,7 +28,7 @@ import { OrderStatsRequest } from './dto/order-stats.request.js';
 import { OrderStatsResponse } from './dto/order-stats.response.js';
 import { OrderHistoryResponse } from './dto/order-history.response.js';
 import { OrderResponse } from './dto/order.response.js';
-import { entityTagOf } from './if-match.js';
+import { answerOrder } from './if-match.js';
 import { OrderCursor } from './order-cursor.js';
 import { requestValidationPipe } from './request-validation.pipe.js';
 
@@ -66,10 +65,8 @@ export class OrdersHttpController {
   async get(
     @Param('orderId', OrderIdPipe) orderId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<OrderView> {
-    const view = await this.queryBus.execute(new GetOrderQuery(orderId));
-    void reply.header('ETag', entityTagOf(view.version));
-    return view;
+  ): Promise<string> {
+    return answerOrder(reply, await this.queryBus.execute(new GetOrderQuery(orderId)));
   }
 
   @Get(':orderId/history')

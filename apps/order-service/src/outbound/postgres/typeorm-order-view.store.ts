@@ -5,6 +5,7 @@ import {
   type OrderViewFilter,
   type OrderViewPage,
   type OrderViewPosition,
+  type RenderedOrderView,
   type ReceivedRange,
   OrderStatus,
   OrderViewStore,
@@ -71,12 +72,13 @@ export class TypeOrmOrderViewStore extends OrderViewStore {
     });
   }
 
-  async findById(orderId: string): Promise<OrderView | null> {
-    const rows = await this.unitOfWork.query<{ document: OrderView }>(
-      'SELECT document FROM order_views WHERE order_id = $1',
+  /** The document as the text it was stored with (`json` keeps it): nothing to parse, nothing to serialize. */
+  async findById(orderId: string): Promise<RenderedOrderView | null> {
+    const rows = await this.unitOfWork.query<RenderedOrderView>(
+      'SELECT version, document::text AS json FROM order_views WHERE order_id = $1',
       [orderId],
     );
-    return rows.length === 0 ? null : rows[0].document;
+    return rows[0] ?? null;
   }
 
   async list(filter: OrderViewFilter, limit: number, after: OrderViewPosition | null): Promise<OrderViewPage> {

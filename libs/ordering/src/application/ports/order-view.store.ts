@@ -1,5 +1,5 @@
 import type { StoredOrderStatistics } from '../read-model/order-statistics.js';
-import type { OrderView } from '../read-model/order-view.js';
+import type { OrderView, RenderedOrderView } from '../read-model/order-view.js';
 import type {
   OrderViewFilter,
   OrderViewPage,
@@ -14,7 +14,7 @@ import type {
 export abstract class OrderViewStore {
   /** Inserts or replaces the order's row; an older state never overwrites a newer one. */
   abstract save(view: OrderView): Promise<void>;
-  abstract findById(orderId: string): Promise<OrderView | null>;
+  abstract findById(orderId: string): Promise<RenderedOrderView | null>;
   /** Newest first (receivedAt, then orderId, both descending), starting after `after`. */
   abstract list(filter: OrderViewFilter, limit: number, after: OrderViewPosition | null): Promise<OrderViewPage>;
   /**

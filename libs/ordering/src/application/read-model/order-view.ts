@@ -34,6 +34,15 @@ export interface OrderView {
   readonly version: number;
 }
 
+/**
+ * An order's read row as stored: its document already rendered as JSON text (the REST answer as
+ * it is, not parsed and serialized again on every read) and its version (the ETag).
+ */
+export interface RenderedOrderView {
+  readonly version: number;
+  readonly json: string;
+}
+
 /** A line as both the read table and the OrderCalculated message give it (contract sections 2 and 3). */
 export function orderViewItemOf(line: OrderLine): OrderViewItem {
   return {

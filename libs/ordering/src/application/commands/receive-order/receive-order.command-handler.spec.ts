@@ -17,7 +17,7 @@ import { OrderViewProjector } from '../../events/order-view.projector.js';
 import { OrderEventsOutbox } from '../../ports/order-events.outbox.js';
 import { OrderViewStore } from '../../ports/order-view.store.js';
 import type { StoredOrderStatistics } from '../../read-model/order-statistics.js';
-import type { OrderView } from '../../read-model/order-view.js';
+import type { OrderView, RenderedOrderView } from '../../read-model/order-view.js';
 import type { OrderViewPage } from '../../read-model/order-view-listing.js';
 import { CalculateOrderCommand } from '../calculate-order/calculate-order.command.js';
 import { CalculateOrderCommandHandler } from '../calculate-order/calculate-order.command-handler.js';
@@ -71,8 +71,9 @@ class InMemoryOrderViewStore extends OrderViewStore {
     return Promise.resolve();
   }
 
-  findById(orderId: string): Promise<OrderView | null> {
-    return Promise.resolve(this.views.get(orderId) ?? null);
+  findById(orderId: string): Promise<RenderedOrderView | null> {
+    const view = this.views.get(orderId);
+    return Promise.resolve(view ? { version: view.version, json: JSON.stringify(view) } : null);
   }
 
   list(): Promise<OrderViewPage> {

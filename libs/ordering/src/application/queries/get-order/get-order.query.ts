@@ -1,7 +1,7 @@
 import { Query } from '@nestjs/cqrs';
-import type { OrderView } from '../../read-model/order-view.js';
+import type { RenderedOrderView } from '../../read-model/order-view.js';
 
-export class GetOrderQuery extends Query<OrderView> {
+export class GetOrderQuery extends Query<RenderedOrderView> {
   constructor(readonly orderId: string) {
     super();
   }
