@@ -40,5 +40,5 @@ export function startServicePerNode(
 
 /** The nodes (host:port) a service process consumed the inbound queue on, in order, read from its log. */
 export function consumedOn(service: ServiceProcess): string[] {
-  return [...service.logs.matchAll(/Consuming \S+ on (\S+)/g)].map((match) => match[1]);
+  return [...service.logs.matchAll(/Consuming on (\S+): /g)].map((match) => match[1]);
 }
