@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BURST, FaultScenario } from './support/fault-scenario.js';
 import { expectInvariants } from './support/invariants.js';
 
-const BETWEEN_KILLS_MS = 300;
+const BETWEEN_KILLS_MS = 100;
 
 describe('scenario 3: Postgres connections killed during a burst', () => {
   let scenario: FaultScenario;
