@@ -1,11 +1,14 @@
 import type { Message } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anItem, anOrderMessage, uniqueExternalId } from '../fixtures/order.mother.js';
+import { anItem, anOrderMessage, largestLegalOrderMessage, uniqueExternalId } from '../fixtures/order.mother.js';
 import { serviceEnvironment } from '../support/order-service.env.js';
 import { ServiceProcess } from '../support/service-process.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { eventually, TestBroker } from '../support/test-broker.js';
 import { TestDatabase } from '../support/test-database.js';
+
+/** The service's default INBOUND_OFF_THREAD_DECODE_BYTES. */
+const OFF_THREAD_BYTES = 64 * 1024;
 
 interface OrderRow {
   id: string;
@@ -221,6 +224,54 @@ describe('order intake: product A publishes, the service stores and calculates',
     expect(dead.properties.headers?.['x-rejection-reason']).toBe(reason);
     expect(String(dead.properties.headers?.['x-rejection-detail'])).toMatch(detail);
     expect(dead.content.equals(content)).toBe(true);
+  });
+
+  describe('bodies over INBOUND_OFF_THREAD_DECODE_BYTES, read on the decoding thread', () => {
+    it('calculates the largest legal order exactly, names escaped and extra fields ignored', async () => {
+      const message = largestLegalOrderMessage();
+      const body = JSON.stringify({ ...message, padding: 'x'.repeat(100_000) }).replaceAll('Product', '\\u00dfProdukt');
+      expect(body.length).toBeGreaterThan(OFF_THREAD_BYTES);
+      await broker.publish(Buffer.from(body));
+
+      const order = await calculatedOrder(message.externalId);
+      expect(order).toMatchObject({ total: '1000000000000000000.00', item_count: 1000 });
+      const [view] = await database.query<{ document: { items: { name: string }[] } }>(
+        'SELECT document FROM order_views WHERE order_id = $1',
+        [order.id],
+      );
+      expect(view.document.items[999].name).toBe('\u00dfProdukt 1000');
+    });
+
+    it('dead-letters a large order with a bad line as invalid-order, naming the line', async () => {
+      const order = anOrderMessage({
+        items: Array.from({ length: 1000 }, (_, index) =>
+          anItem({ productId: `P-${index}`, unitPrice: index === 998 ? '1.234' : '1.00' }),
+        ),
+      });
+      const content = Buffer.from(JSON.stringify({ ...order, padding: 'x'.repeat(OFF_THREAD_BYTES) }));
+      await broker.publish(content, { messageId: 'large-invalid' });
+
+      const dead = await deadLettered('large-invalid');
+      expect(dead.properties.headers?.['x-rejection-reason']).toBe('invalid-order');
+      expect(String(dead.properties.headers?.['x-rejection-detail'])).toMatch(/items\[998\]\.unitPrice/);
+      expect(dead.content.equals(content)).toBe(true);
+    });
+
+    it('dead-letters a large body that is not JSON as invalid-json', async () => {
+      const content = Buffer.from(`{"externalId":"A-1","x":"${'y'.repeat(OFF_THREAD_BYTES)}`);
+      await broker.publish(content, { messageId: 'large-not-json' });
+
+      const dead = await deadLettered('large-not-json');
+      expect(dead.properties.headers?.['x-rejection-reason']).toBe('invalid-json');
+      expect(dead.content.equals(content)).toBe(true);
+    });
+
+    it('accepts an order padded with a million numbers in an unknown field', async () => {
+      const message = anOrderMessage();
+      const numbers = Array(1_000_000).fill('1').join(',');
+      await broker.publish(Buffer.from(`${JSON.stringify(message).slice(0, -1)},"x":[${numbers}]}`));
+      await calculatedOrder(message.externalId);
+    });
   });
 
   it('keeps consuming after bad input', async () => {

@@ -22,6 +22,7 @@ import { PostgresHealthIndicator } from './health/postgres.health-indicator.js';
 import { AmqpInboundServer } from './inbound/amqp/amqp-inbound.server.js';
 import { InboundProcessingSettings } from './inbound/amqp/delivery-processor.js';
 import { OrderPlacedDeliveryProcessor } from './inbound/amqp/order-placed.delivery-processor.js';
+import { OffThreadOrderDecoder } from './messaging/off-thread-order-decoder.js';
 import { PaymentBatcher, PaymentBatchSettings } from './inbound/amqp/payment.batcher.js';
 import { PaymentDeliveryProcessor, PaymentProcessingSettings } from './inbound/amqp/payment.delivery-processor.js';
 import { PaymentMessageController } from './inbound/amqp/payment.message-controller.js';
@@ -103,6 +104,7 @@ const messagingProviders = [
         retryMaxDelayMs: environment.RETRY_MAX_DELAY_MS,
         shutdownGraceMs: SHUTDOWN_GRACE_MS,
         maxMessageBytes: environment.INBOUND_MAX_MESSAGE_BYTES,
+        offThreadDecodeBytes: environment.INBOUND_OFF_THREAD_DECODE_BYTES,
       }),
     inject: [Environment],
   },
@@ -113,6 +115,7 @@ const messagingProviders = [
     inject: [Environment],
   },
   OrderIntakeBatcher,
+  OffThreadOrderDecoder,
   OrderPlacedDeliveryProcessor,
   {
     provide: PaymentProcessingSettings,

@@ -214,6 +214,13 @@ export class Environment {
   @integerSetting('INBOUND_MAX_MESSAGE_BYTES', 1024, 128 * 1024 * 1024)
   INBOUND_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
+  /**
+   * Orders from this size up are decoded and checked on a thread of their own: inline, a maximal
+   * order would hold the event loop for tens of milliseconds. Below it, inline costs less than the hop.
+   */
+  @integerSetting('INBOUND_OFF_THREAD_DECODE_BYTES', 1024, 128 * 1024 * 1024)
+  INBOUND_OFF_THREAD_DECODE_BYTES = 64 * 1024;
+
   @integerSetting('PROCESSING_MAX_ATTEMPTS', 1, 100)
   PROCESSING_MAX_ATTEMPTS = 5;
 

@@ -662,4 +662,36 @@ describe('PlacedOrder.parse', () => {
       expect(fingerprintOf(message)).not.toBe(fingerprintOf(base));
     });
   });
+
+  describe('toMessage', () => {
+    it.each([
+      ['every field', { ...anOrderMessage(), customerId: 'C-42', placedAt: '2026-11-21T07:00:00-03:00' }],
+      [
+        'no optional field',
+        { externalId: 'A-1', currency: 'BRL', items: [{ productId: 'P-1', unitPrice: '0', quantity: 1 }] },
+      ],
+      [
+        'yen',
+        {
+          externalId: 'A-2',
+          currency: 'JPY',
+          items: [{ productId: 'P', unitPrice: new NumberLiteral('1500'), quantity: 3 }],
+        },
+      ],
+      [
+        'dinars and extra fields',
+        {
+          externalId: 'A-3',
+          currency: 'KWD',
+          x: [1, 2],
+          items: [{ productId: 'P', unitPrice: '1.25', quantity: 2, sku: 'y' }],
+        },
+      ],
+    ])('writes an order with %s back as a message that parses to the same order', (_, message) => {
+      const order = PlacedOrder.parse(message);
+      const again = PlacedOrder.parse(order.toMessage());
+      expect(again.fingerprint).toBe(order.fingerprint);
+      expect(again).toEqual(order);
+    });
+  });
 });

@@ -24,6 +24,20 @@ export interface PlacedOrderLine {
   readonly quantity: number;
 }
 
+/** An order as a message in the contract's own terms, with nothing but the fields it defines. */
+export interface PlacedOrderMessage {
+  readonly externalId: string;
+  readonly customerId: string | null;
+  readonly currency: string;
+  readonly placedAt: string | null;
+  readonly items: readonly {
+    readonly productId: string;
+    readonly name: string | null;
+    readonly unitPrice: string;
+    readonly quantity: number;
+  }[];
+}
+
 interface PlacedOrderContent {
   readonly externalId: string;
   readonly customerId: string | null;
@@ -65,6 +79,25 @@ export class PlacedOrder implements PlacedOrderContent {
     const placedAt = readOptionalDateTime(member(input, 'placedAt'), 'placedAt');
     const lines = readItems(member(input, 'items'), currency);
     return new PlacedOrder({ externalId, customerId, currency, placedAt, lines });
+  }
+
+  /**
+   * The order written back as a message that parses to an equal order (same fingerprint): small and
+   * plain enough to hand between threads, whatever the original body carried beside it.
+   */
+  toMessage(): PlacedOrderMessage {
+    return {
+      externalId: this.externalId,
+      customerId: this.customerId,
+      currency: this.currency.code,
+      placedAt: this.placedAt?.toISOString() ?? null,
+      items: this.lines.map(({ productId, name, unitPrice, quantity }) => ({
+        productId,
+        name,
+        unitPrice: unitPrice.toString(),
+        quantity,
+      })),
+    };
   }
 }
 

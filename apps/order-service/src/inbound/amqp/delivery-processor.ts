@@ -18,6 +18,8 @@ export class InboundProcessingSettings {
   readonly retryMaxDelayMs: number;
   readonly shutdownGraceMs: number;
   readonly maxMessageBytes: number;
+  /** Bodies from this size up are read on a thread of their own, where the kind of message allows. */
+  readonly offThreadDecodeBytes: number;
 
   constructor(fields: InboundProcessingSettings) {
     Object.assign(this, fields);
@@ -46,7 +48,7 @@ export abstract class DeliveryProcessor<Body, Result> {
   ) {}
 
   /** The body as the use case takes it; throws UndecodableMessageError for a body that is not JSON. */
-  protected abstract decode(delivery: InboundDelivery): Body;
+  protected abstract decode(delivery: InboundDelivery): Body | Promise<Body>;
 
   /** Runs the use case once; its errors decide what happens to the delivery. */
   protected abstract attempt(body: Body, delivery: InboundDelivery): Promise<Result>;
@@ -92,7 +94,7 @@ export abstract class DeliveryProcessor<Body, Result> {
   private async settle(delivery: InboundDelivery): Promise<void> {
     let body: Body;
     try {
-      body = this.decode(delivery);
+      body = await this.decode(delivery);
     } catch (error) {
       if (!(error instanceof UndecodableMessageError)) throw error;
       return this.deadLetter(delivery, error.rejection);

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ReceiveOrderCommand, type ReceiveOrderResult } from '@app/ordering';
 import { DeadLetterPublisher } from '../../messaging/dead-letter.publisher.js';
+import { OffThreadOrderDecoder } from '../../messaging/off-thread-order-decoder.js';
 import { decodeOrderMessage } from '../../messaging/order-message.decoder.js';
 import type { Rejection } from '../../messaging/rejection.js';
 import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
@@ -15,6 +16,7 @@ export class OrderPlacedDeliveryProcessor extends DeliveryProcessor<unknown, Rec
 
   constructor(
     private readonly intake: OrderIntakeBatcher,
+    private readonly largeBodies: OffThreadOrderDecoder,
     deadLetters: DeadLetterPublisher,
     settings: InboundProcessingSettings,
     metrics: OrderServiceMetrics,
@@ -22,8 +24,13 @@ export class OrderPlacedDeliveryProcessor extends DeliveryProcessor<unknown, Rec
     super(deadLetters, settings, metrics);
   }
 
-  protected decode(delivery: InboundDelivery): unknown {
-    return decodeOrderMessage(delivery.content, this.settings.maxMessageBytes);
+  /** A large body on the decoding thread; an oversized one is refused here, unread. */
+  protected decode({ content }: InboundDelivery): unknown {
+    const { maxMessageBytes, offThreadDecodeBytes } = this.settings;
+    if (content.length < offThreadDecodeBytes || content.length > maxMessageBytes) {
+      return decodeOrderMessage(content, maxMessageBytes);
+    }
+    return this.largeBodies.decode(content, maxMessageBytes);
   }
 
   protected attempt(body: unknown, delivery: InboundDelivery): Promise<ReceiveOrderResult> {
