@@ -14,6 +14,7 @@ import {
 } from '@app/ordering';
 import { DataSource } from 'typeorm';
 import { Environment } from './config/environment.js';
+import { inboundPrefetchOf } from './config/inbound-prefetch.js';
 import { AmqpHealthIndicator } from './health/amqp.health-indicator.js';
 import { HealthHttpController } from './health/health.http-controller.js';
 import { HealthProbes } from './health/health-probes.js';
@@ -124,6 +125,7 @@ const messagingProviders = [
         confirmedRoutingKey: environment.PAYMENTS_CONFIRMED_ROUTING_KEY,
         rejectedRoutingKey: environment.PAYMENTS_REJECTED_ROUTING_KEY,
         unknownOrderRetryMs: environment.PAYMENTS_UNKNOWN_ORDER_RETRY_MS,
+        maxMessageBytes: environment.PAYMENTS_MAX_MESSAGE_BYTES,
       }),
     inject: [Environment],
   },
@@ -229,7 +231,7 @@ const httpProviders = [
             paymentsDeadLetter: environment.PAYMENTS_DEAD_LETTER_QUEUE,
           }),
         ready: async () => (await database.check()).database.status === 'up' && broker.check().broker.status === 'up',
-        inboundPrefetch: environment.INBOUND_PREFETCH,
+        inboundPrefetch: inboundPrefetchOf(environment).orders,
       }),
     inject: [Environment, PostgresOutboxStore, AmqpQueueDepths, PostgresHealthIndicator, AmqpHealthIndicator],
   },

@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AppModule } from './app.module.js';
 import { prepareBroker, prepareDatabase } from './bootstrap.js';
 import { applyApiKeyPolicy, DEVELOPMENT_API_KEY, loadEnvironment } from './config/environment.js';
+import { inboundPrefetchOf } from './config/inbound-prefetch.js';
 import { ManagementServer } from './health/management.server.js';
 import { AmqpInboundServer, ORDER_PLACED_PATTERN, PAYMENT_PATTERN } from './inbound/amqp/amqp-inbound.server.js';
 import { ControlCharacterPipe } from './inbound/http/control-character.pipe.js';
@@ -27,14 +28,16 @@ async function main(): Promise<void> {
       'Bootstrap',
     );
   }
+  const prefetch = inboundPrefetchOf(environment);
+  prefetch.lowered.forEach((sentence) => logger.warn(sentence, 'Bootstrap'));
   const dataSource = await prepareDatabase(environment);
   await prepareBroker(environment);
   const inbound = new AmqpInboundServer({
     url: environment.RABBITMQ_URL,
     connectionName: `${environment.SERVICE_NAME} consumer`,
     subscriptions: [
-      { queue: environment.INBOUND_QUEUE, pattern: ORDER_PLACED_PATTERN, prefetch: environment.INBOUND_PREFETCH },
-      { queue: environment.PAYMENTS_QUEUE, pattern: PAYMENT_PATTERN, prefetch: environment.PAYMENTS_PREFETCH },
+      { queue: environment.INBOUND_QUEUE, pattern: ORDER_PLACED_PATTERN, prefetch: prefetch.orders },
+      { queue: environment.PAYMENTS_QUEUE, pattern: PAYMENT_PATTERN, prefetch: prefetch.payments },
     ],
     reconnectBaseDelayMs: environment.RETRY_BASE_DELAY_MS,
     reconnectMaxDelayMs: Math.min(environment.RETRY_MAX_DELAY_MS, 5_000),

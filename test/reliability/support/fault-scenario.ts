@@ -93,6 +93,8 @@ export class FaultScenario {
     const service = await ServiceProcess.start(
       serviceEnvironment(this.database.url, this.names, {
         INBOUND_PREFETCH: String(PREFETCH),
+        // The scenarios' orders are small: a message limit to match keeps PREFETCH within the byte budget.
+        INBOUND_MAX_MESSAGE_BYTES: String(64 * 1024),
         RABBITMQ_URL: brokerProxy ? brokerProxy.route(rabbitmqUrl) : rabbitmqUrl,
         ...environment,
       }),

@@ -189,6 +189,10 @@ export class Environment {
   @integerSetting('PAYMENTS_PREFETCH', 1, 65535)
   PAYMENTS_PREFETCH = 200;
 
+  /** Larger payment messages are dead-lettered unread (invalid-payment); a payment is a few hundred bytes. */
+  @integerSetting('PAYMENTS_MAX_MESSAGE_BYTES', 1024, 4 * 1024 * 1024)
+  PAYMENTS_MAX_MESSAGE_BYTES = 64 * 1024;
+
   /** Payment messages per transaction at most (the payments of one order never share one). */
   @integerSetting('PAYMENTS_BATCH_SIZE', 1, 1000)
   PAYMENTS_BATCH_SIZE = 100;
@@ -200,9 +204,19 @@ export class Environment {
   @integerSetting('PAYMENTS_UNKNOWN_ORDER_RETRY_MS', 0, 86_400_000)
   PAYMENTS_UNKNOWN_ORDER_RETRY_MS = 60_000;
 
-  /** Four batches: while two commit, the next ones are already here instead of a round trip away. */
+  /**
+   * Deliveries in hand at most; lowered at start when INBOUND_PREFETCH × INBOUND_MAX_MESSAGE_BYTES
+   * does not fit INBOUND_MAX_BYTES_IN_HAND. Measured: 128 drains as fast as 1000, 64 a third slower.
+   */
   @integerSetting('INBOUND_PREFETCH', 1, 65535)
-  INBOUND_PREFETCH = 1000;
+  INBOUND_PREFETCH = 120;
+
+  /**
+   * The bodies both consumers may hold at once, worst case: prefetch × the largest message accepted,
+   * per queue. It is what bounds the service's memory under a burst of the largest orders.
+   */
+  @integerSetting('INBOUND_MAX_BYTES_IN_HAND', 1024 * 1024, 64 * 1024 * 1024 * 1024)
+  INBOUND_MAX_BYTES_IN_HAND = 512 * 1024 * 1024;
 
   @integerSetting('INBOUND_BATCH_SIZE', 1, 1000)
   INBOUND_BATCH_SIZE = 250;

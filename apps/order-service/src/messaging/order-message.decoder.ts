@@ -27,10 +27,20 @@ export class InvalidJsonError extends UndecodableMessageError {
 export interface MessageKind {
   readonly noun: 'order' | 'payment';
   readonly invalid: 'invalid-order' | 'invalid-payment';
+  /** The setting that limits its size. */
+  readonly sizeSetting: 'INBOUND_MAX_MESSAGE_BYTES' | 'PAYMENTS_MAX_MESSAGE_BYTES';
 }
 
-export const ORDER_MESSAGE: MessageKind = { noun: 'order', invalid: 'invalid-order' };
-export const PAYMENT_MESSAGE: MessageKind = { noun: 'payment', invalid: 'invalid-payment' };
+export const ORDER_MESSAGE: MessageKind = {
+  noun: 'order',
+  invalid: 'invalid-order',
+  sizeSetting: 'INBOUND_MAX_MESSAGE_BYTES',
+};
+export const PAYMENT_MESSAGE: MessageKind = {
+  noun: 'payment',
+  invalid: 'invalid-payment',
+  sizeSetting: 'PAYMENTS_MAX_MESSAGE_BYTES',
+};
 
 /** The contract names no reason for size, and the body may well be JSON: so it is an invalid order or payment. */
 export class OversizedMessageError extends UndecodableMessageError {
@@ -42,7 +52,7 @@ export class OversizedMessageError extends UndecodableMessageError {
     super(
       kind.invalid,
       `The message body is ${size} bytes, over the limit of ${limit} bytes, and was not read; ` +
-        `send a smaller ${kind.noun}, or raise INBOUND_MAX_MESSAGE_BYTES.`,
+        `send a smaller ${kind.noun}, or raise ${kind.sizeSetting}.`,
     );
   }
 }

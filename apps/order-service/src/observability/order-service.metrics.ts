@@ -181,7 +181,7 @@ export class OrderServiceMetrics {
     }
     new Gauge({
       name: 'inbound_prefetch_limit',
-      help: 'Unacknowledged deliveries the consumer may hold (INBOUND_PREFETCH).',
+      help: 'Unacknowledged orders the consumer may hold (INBOUND_PREFETCH, as fitted to INBOUND_MAX_BYTES_IN_HAND).',
       registers: [this.registry],
     }).set(sources.inboundPrefetch);
     new Gauge<'version' | 'node_version'>({

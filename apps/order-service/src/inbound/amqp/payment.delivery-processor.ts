@@ -22,6 +22,8 @@ export class PaymentProcessingSettings {
   readonly rejectedRoutingKey: string;
   /** How long a payment for an unknown order is retried before it is dead-lettered unknown-order. */
   readonly unknownOrderRetryMs: number;
+  /** Larger payment messages are dead-lettered unread. */
+  readonly maxMessageBytes: number;
 
   constructor(fields: PaymentProcessingSettings) {
     Object.assign(this, fields);
@@ -47,7 +49,7 @@ export class PaymentDeliveryProcessor extends DeliveryProcessor<unknown, OrderCh
   }
 
   protected decode(delivery: InboundDelivery): unknown {
-    return decodeOrderMessage(delivery.content, this.settings.maxMessageBytes, PAYMENT_MESSAGE);
+    return decodeOrderMessage(delivery.content, this.payments.maxMessageBytes, PAYMENT_MESSAGE);
   }
 
   protected attempt(body: unknown, delivery: InboundDelivery): Promise<OrderChangeResult> {
