@@ -76,7 +76,7 @@ export function startService(environment: Record<string, string>, baseUrl: strin
 }
 
 /** When the service's consumer appears on the queue (polled; the service must stay up meanwhile). */
-async function consumerAttached(channel: Channel, queue: string, service: ChildProcess): Promise<number> {
+export async function consumerAttached(channel: Channel, queue: string, service: ChildProcess): Promise<number> {
   for (;;) {
     if (service.exitCode !== null || service.signalCode !== null) throw new Error('the service exited on start-up');
     if ((await channel.checkQueue(queue)).consumerCount > 0) return Date.now();
