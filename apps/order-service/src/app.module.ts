@@ -20,7 +20,8 @@ import { HealthProbes } from './health/health-probes.js';
 import { ManagementServer, ManagementSettings } from './health/management.server.js';
 import { PostgresHealthIndicator } from './health/postgres.health-indicator.js';
 import { AmqpInboundServer } from './inbound/amqp/amqp-inbound.server.js';
-import { InboundProcessingSettings } from './inbound/amqp/delivery-processor.js';
+import { DeliveryLane } from './inbound/amqp/delivery-lane.js';
+import { InboundProcessingSettings, RedeliveryIsolation } from './inbound/amqp/delivery-processor.js';
 import { OrderPlacedDeliveryProcessor } from './inbound/amqp/order-placed.delivery-processor.js';
 import { PaymentBatcher, PaymentBatchSettings } from './inbound/amqp/payment.batcher.js';
 import { PaymentDeliveryProcessor, PaymentProcessingSettings } from './inbound/amqp/payment.delivery-processor.js';
@@ -34,6 +35,7 @@ import { OrderChangesHttpController } from './inbound/http/order-changes.http-co
 import { OrdersHttpController } from './inbound/http/orders.http-controller.js';
 import { GracefulShutdown, ShutdownSettings } from './lifecycle/graceful-shutdown.js';
 import { DeadLetterPublisher } from './messaging/dead-letter.publisher.js';
+import { ProcessingMarks } from './messaging/processing-marks.js';
 import { MetricsHttpController } from './observability/metrics.http-controller.js';
 import { OrderServiceMetrics } from './observability/order-service.metrics.js';
 import { AmqpDeadLetterPublisher } from './outbound/amqp/amqp-dead-letter.publisher.js';
@@ -47,6 +49,7 @@ import { OutboxSignal } from './outbound/outbox/outbox.signal.js';
 import { DatabaseLifecycle } from './outbound/postgres/database-lifecycle.js';
 import { PostgresOutboxStore } from './outbound/outbox/postgres/postgres-outbox.store.js';
 import { TypeOrmOrderEventsOutbox } from './outbound/outbox/postgres/typeorm-order-events.outbox.js';
+import { PostgresProcessingMarks } from './outbound/postgres/postgres-processing-marks.js';
 import { OrderViewStoreSettings, TypeOrmOrderViewStore } from './outbound/postgres/typeorm-order-view.store.js';
 import { TypeOrmOrderHistoryStore } from './outbound/postgres/typeorm-order-history.store.js';
 import { TypeOrmOrderRepository } from './outbound/postgres/typeorm-order.repository.js';
@@ -75,6 +78,7 @@ const persistenceProviders = [
   { provide: PaymentLedger, useClass: TypeOrmPaymentLedger },
   { provide: OrderEventsOutbox, useClass: TypeOrmOrderEventsOutbox },
   PostgresOutboxStore,
+  { provide: ProcessingMarks, useClass: PostgresProcessingMarks },
 ];
 
 const messagingProviders = [
@@ -97,7 +101,7 @@ const messagingProviders = [
         failures: {
           maxAttempts: environment.PROCESSING_MAX_ATTEMPTS,
           minFailingMs: environment.PROCESSING_MIN_FAILING_MS,
-          maxDeliveries: environment.PROCESSING_MAX_DELIVERIES,
+          maxCrashes: environment.PROCESSING_MAX_DELIVERIES,
         },
         retryBaseDelayMs: environment.RETRY_BASE_DELAY_MS,
         retryMaxDelayMs: environment.RETRY_MAX_DELAY_MS,
@@ -105,6 +109,12 @@ const messagingProviders = [
         maxMessageBytes: environment.INBOUND_MAX_MESSAGE_BYTES,
       }),
     inject: [Environment],
+  },
+  {
+    // One lane for both queues: a redelivery runs alone, with no order or payment beside it.
+    provide: RedeliveryIsolation,
+    useFactory: (marks: ProcessingMarks) => new RedeliveryIsolation(new DeliveryLane(), marks),
+    inject: [ProcessingMarks],
   },
   {
     provide: OrderIntakeSettings,
@@ -139,6 +149,7 @@ const messagingProviders = [
       payments: PaymentProcessingSettings,
       publisher: AmqpPublisher,
       environment: Environment,
+      isolation: RedeliveryIsolation,
       settings: InboundProcessingSettings,
       metrics: OrderServiceMetrics,
     ) =>
@@ -146,6 +157,7 @@ const messagingProviders = [
         batcher,
         payments,
         new AmqpDeadLetterPublisher(publisher, environment.PAYMENTS_DEAD_LETTER_EXCHANGE),
+        isolation,
         settings,
         metrics,
       ),
@@ -154,6 +166,7 @@ const messagingProviders = [
       PaymentProcessingSettings,
       AmqpPublisher,
       Environment,
+      RedeliveryIsolation,
       InboundProcessingSettings,
       OrderServiceMetrics,
     ],

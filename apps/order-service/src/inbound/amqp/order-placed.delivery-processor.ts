@@ -4,7 +4,7 @@ import { DeadLetterPublisher } from '../../messaging/dead-letter.publisher.js';
 import { decodeOrderMessage } from '../../messaging/order-message.decoder.js';
 import type { Rejection } from '../../messaging/rejection.js';
 import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
-import { DeliveryProcessor, InboundProcessingSettings } from './delivery-processor.js';
+import { DeliveryProcessor, InboundProcessingSettings, RedeliveryIsolation } from './delivery-processor.js';
 import type { InboundDelivery } from './inbound-delivery.js';
 import { OrderIntakeBatcher } from './order-intake.batcher.js';
 
@@ -16,10 +16,11 @@ export class OrderPlacedDeliveryProcessor extends DeliveryProcessor<unknown, Rec
   constructor(
     private readonly intake: OrderIntakeBatcher,
     deadLetters: DeadLetterPublisher,
+    isolation: RedeliveryIsolation,
     settings: InboundProcessingSettings,
     metrics: OrderServiceMetrics,
   ) {
-    super(deadLetters, settings, metrics);
+    super(deadLetters, isolation, settings, metrics);
   }
 
   protected decode(delivery: InboundDelivery): unknown {
