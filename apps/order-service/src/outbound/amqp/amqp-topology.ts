@@ -65,7 +65,7 @@ export function eventRoutingKeysOf(names: BrokerNames): Readonly<Record<string, 
  * channel) that dies while it is in hand; the service lets a message that crashes it kill at most
  * 1 + PROCESSING_MAX_DELIVERIES processes (once unmarked as a first delivery, then under its mark),
  * so a valid message beside it gains at most that much: 20 absorbs five such messages in one
- * prefetch window at the default of 3, two at the highest setting (9). architecture.md, decision 13.
+ * prefetch window at the default of 3, two at the highest setting (9). architecture.md, decision 20.
  */
 export const INBOUND_DELIVERY_LIMIT = 20;
 
