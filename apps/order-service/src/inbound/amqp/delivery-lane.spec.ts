@@ -48,6 +48,31 @@ describe('DeliveryLane', () => {
     await Promise.all(done);
   });
 
+  it('lets what waits behind work alone start once it releases the lane, and the next alone once it ends', async () => {
+    const lane = new DeliveryLane();
+    const log: string[] = [];
+    const [waiter, b, other] = [work(log, 'waiter'), work(log, 'b'), work(log, 'other')];
+    let release = () => undefined as void;
+    const done = [
+      lane.alone((released) => ((release = released), waiter.run())),
+      lane.together(b.run),
+      lane.alone(other.run),
+    ];
+    await turn();
+    expect(log).toEqual(['start waiter']);
+    release();
+    await turn();
+    expect(log).toEqual(['start waiter', 'start b']);
+    b.end();
+    await turn();
+    expect(log).toEqual(['start waiter', 'start b', 'end b']);
+    waiter.end();
+    await turn();
+    expect(log).toEqual(['start waiter', 'start b', 'end b', 'end waiter', 'start other']);
+    other.end();
+    await Promise.all(done);
+  });
+
   it('runs two pieces of work alone one after the other, and goes on after one that failed', async () => {
     const lane = new DeliveryLane();
     const log: string[] = [];

@@ -5,7 +5,8 @@ interface Waiting {
 
 /**
  * Where the process handles its deliveries, in arrival order: any number together, or one alone,
- * once everything that came before it has settled, with whatever comes after waiting behind it.
+ * once everything that came before it has settled, with whatever comes after waiting behind it
+ * until it ends or releases the lane (to go on waiting for something, together with the others).
  * One lane serves every inbound queue, so that a process that dies while a delivery runs alone
  * died of that delivery (or of something outside the deliveries), never of another one in flight.
  */
@@ -18,8 +19,16 @@ export class DeliveryLane {
     return this.run(false, work);
   }
 
-  alone<T>(work: () => Promise<T>): Promise<T> {
-    return this.run(true, work);
+  /** `release` lets what waits behind start; the work goes on as if it had run together. */
+  alone<T>(work: (release: () => void) => Promise<T>): Promise<T> {
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.runningAlone = false;
+      this.admit();
+    };
+    return this.run(true, () => work(release));
   }
 
   private async run<T>(alone: boolean, work: () => Promise<T>): Promise<T> {

@@ -7,7 +7,12 @@ import { ProcessingMarks } from '../../messaging/processing-marks.js';
 import type { Rejection } from '../../messaging/rejection.js';
 import type { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
 import { DeliveryLane } from './delivery-lane.js';
-import { DeliveryProcessor, InboundProcessingSettings, RedeliveryIsolation } from './delivery-processor.js';
+import {
+  type Deferral,
+  DeliveryProcessor,
+  InboundProcessingSettings,
+  RedeliveryIsolation,
+} from './delivery-processor.js';
 import type { InboundDelivery } from './inbound-delivery.js';
 
 const settings = new InboundProcessingSettings({
@@ -53,8 +58,16 @@ class RecordingProcessor extends DeliveryProcessor<string, string> {
     return delivery.content.toString();
   }
 
+  /** `waits` stands for a payment ahead of its order: it fails until another message is acked. */
   protected attempt(body: string): Promise<string> {
+    if (body === 'waits' && !this.events.some((event) => event.startsWith('acked'))) {
+      return Promise.reject(new Error('not yet'));
+    }
     return Promise.resolve(body);
+  }
+
+  protected override deferral(error: unknown): Deferral {
+    return (error as Error).message === 'not yet' ? { retry: true } : null;
   }
 
   protected acknowledged(result: string): void {
@@ -109,6 +122,13 @@ describe('DeliveryProcessor with redeliveries', () => {
     marks.starts.set(digestOf('bystander'), 2);
     await processor.process(aDelivery('bystander', 19));
     expect(processor.events).toEqual(['decode (marks 1)', 'acked bystander']);
+  });
+
+  it('lets the deliveries behind a redelivery run once its first attempt is over, and clears its mark then', async () => {
+    const marks = new MemoryMarks();
+    const processor = new RecordingProcessor(marks);
+    await Promise.all([processor.process(aDelivery('waits', 1)), processor.process(aDelivery('behind', 0))]);
+    expect(processor.events).toEqual(['decode (marks 1)', 'decode (marks 0)', 'acked behind', 'acked waits']);
   });
 
   it('waits for marks that cannot be written, reading nothing meanwhile', async () => {

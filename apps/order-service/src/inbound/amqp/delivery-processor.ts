@@ -14,6 +14,9 @@ import { FailureBudget, type FailurePolicy } from '../../resilience/failure-budg
 import type { DeliveryLane } from './delivery-lane.js';
 import type { InboundDelivery } from './inbound-delivery.js';
 
+/** A first delivery runs together with the others: nothing to end after its first attempt. */
+const noIsolation = () => Promise.resolve();
+
 /** What every processor shares to handle a redelivered message alone, under a processing mark. */
 export class RedeliveryIsolation {
   constructor(
@@ -109,12 +112,16 @@ export abstract class DeliveryProcessor<Body, Result> {
 
   private settle(delivery: InboundDelivery): Promise<void> {
     const { lane } = this.isolation;
-    if (delivery.previousDeliveries === 0) return lane.together(() => this.settleWithin(delivery, 0));
-    return lane.alone(() => this.settleAlone(delivery));
+    if (delivery.previousDeliveries === 0) return lane.together(() => this.settleWithin(delivery, 0, noIsolation));
+    return lane.alone((release) => this.settleAlone(delivery, release));
   }
 
-  /** The mark is cleared however the delivery ends, unless the process dies first: then it counts. */
-  private async settleAlone(delivery: InboundDelivery): Promise<void> {
+  /**
+   * Alone and marked up to the end of its first attempt, which is where a message kills a process:
+   * retries (an outage, a payment waiting for its order) then wait together with the others. The
+   * mark is cleared then, unless the process died first: then it counts.
+   */
+  private async settleAlone(delivery: InboundDelivery, release: () => void): Promise<void> {
     const { marks } = this.isolation;
     const digest = createHash('sha256').update(delivery.content).digest();
     const started = await this.retryWhileOpen(delivery, 'Processing mark not written', () => marks.start(digest));
@@ -124,18 +131,29 @@ export abstract class DeliveryProcessor<Body, Result> {
       previousDeliveries: delivery.previousDeliveries,
       crashes: started.value,
     });
-    try {
-      await this.settleWithin(delivery, started.value);
-    } finally {
+    let isolated = true;
+    const endIsolation = async () => {
+      if (!isolated) return;
+      isolated = false;
+      release();
       await marks
         .finish(digest)
         .catch((error: unknown) =>
           this.logger.warn({ message: 'Processing mark not cleared; it counts once more', error: errorMessage(error) }),
         );
+    };
+    try {
+      await this.settleWithin(delivery, started.value, endIsolation);
+    } finally {
+      await endIsolation();
     }
   }
 
-  private async settleWithin(delivery: InboundDelivery, crashes: number): Promise<void> {
+  private async settleWithin(
+    delivery: InboundDelivery,
+    crashes: number,
+    afterFirstAttempt: () => Promise<void>,
+  ): Promise<void> {
     const budget = new FailureBudget(this.settings.failures, crashes);
     if (budget.crashedTooOften) {
       return this.deadLetter(delivery, {
@@ -153,7 +171,7 @@ export abstract class DeliveryProcessor<Body, Result> {
     const startedAt = Date.now();
     for (let outages = 0, deferrals = 0; delivery.isOpen();) {
       try {
-        const result = await this.attempt(body, delivery);
+        const result = await this.attempt(body, delivery).finally(afterFirstAttempt);
         if (delivery.ack()) {
           this.acknowledged(result);
         } else {
