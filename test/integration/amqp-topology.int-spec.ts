@@ -43,17 +43,17 @@ describe('declareTopology against a real RabbitMQ', () => {
 
   it("declares the service's own queues as quorum queues, the inbound one with a delivery limit above the service's", () =>
     withPeerFirst(async (names, channel) => {
-      const settings = topologyOf(names, 3);
+      const settings = topologyOf(names);
       await declareTopology(RABBITMQ_URL, settings);
       expect(await queueType(settings.inboundQueue)).toBe('quorum');
       expect(await queueType(settings.deadLetterQueue)).toBe('quorum');
-      expect(settings.inboundDeliveryLimit).toBe(6);
+      expect(settings.inboundDeliveryLimit).toBe(20);
       // The same declaration again succeeds only with the very same arguments.
       await channel.assertQueue(settings.inboundQueue, {
         durable: true,
         arguments: {
           'x-queue-type': 'quorum',
-          'x-delivery-limit': 6,
+          'x-delivery-limit': 20,
           'x-dead-letter-exchange': settings.deadLetterExchange,
         },
       });

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { builtEntry } from './built-command.js';
 
-const READY_LINE = 'order-service consuming';
+export const READY_LINE = 'order-service consuming';
 
 /**
  * The built service as a real OS process, as it runs in production: configured only through the
@@ -22,13 +22,22 @@ export class ServiceProcess {
   }
 
   static async start(environment: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
+    const service = ServiceProcess.launch(environment);
+    await service.waitForLog(READY_LINE, timeoutMs);
+    return service;
+  }
+
+  /** Started, without waiting for it to consume: for a process that may die before it says so. */
+  static launch(environment: Record<string, string>): ServiceProcess {
     const child = spawn(process.execPath, [builtEntry('main')], {
       env: { ...process.env, HTTP_PORT: '0', MANAGEMENT_PORT: '0', LOG_LEVEL: 'log', ...environment },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const service = new ServiceProcess(child, environment.SERVICE_NAME ?? 'order-service');
-    await service.waitForLog(READY_LINE, timeoutMs);
-    return service;
+    return new ServiceProcess(child, environment.SERVICE_NAME ?? 'order-service');
+  }
+
+  private get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
   get logs(): string {
@@ -58,14 +67,20 @@ export class ServiceProcess {
   async waitForLog(text: string, timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.output.includes(text)) {
-      if (this.child.exitCode !== null) throw new Error(`service exited (${this.child.exitCode}):\n${this.output}`);
+      if (this.exited)
+        throw new Error(`service exited (${this.child.exitCode ?? this.child.signalCode}):\n${this.output}`);
       if (Date.now() > deadline) throw new Error(`no "${text}" within ${timeoutMs} ms:\n${this.output}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
+  /** Resolves once the process has ended, by itself or by a signal. */
+  async untilExit(): Promise<void> {
+    if (!this.exited) await once(this.child, 'exit');
+  }
+
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
+    if (this.exited) return this.child.exitCode;
     const exited = once(this.child, 'exit');
     this.child.kill(signal);
     const [code] = (await exited) as [number | null];

@@ -21,7 +21,8 @@ import { HealthProbes } from './health/health-probes.js';
 import { ManagementServer, ManagementSettings } from './health/management.server.js';
 import { PostgresHealthIndicator } from './health/postgres.health-indicator.js';
 import { AmqpInboundServer } from './inbound/amqp/amqp-inbound.server.js';
-import { InboundProcessingSettings } from './inbound/amqp/delivery-processor.js';
+import { DeliveryLane } from './inbound/amqp/delivery-lane.js';
+import { InboundProcessingSettings, RedeliveryIsolation } from './inbound/amqp/delivery-processor.js';
 import { OrderPlacedDeliveryProcessor } from './inbound/amqp/order-placed.delivery-processor.js';
 import { OffThreadOrderDecoder } from './messaging/off-thread-order-decoder.js';
 import { PaymentBatcher, PaymentBatchSettings } from './inbound/amqp/payment.batcher.js';
@@ -36,6 +37,7 @@ import { OrderChangesHttpController } from './inbound/http/order-changes.http-co
 import { OrdersHttpController } from './inbound/http/orders.http-controller.js';
 import { GracefulShutdown, ShutdownSettings } from './lifecycle/graceful-shutdown.js';
 import { DeadLetterPublisher } from './messaging/dead-letter.publisher.js';
+import { ProcessingMarks } from './messaging/processing-marks.js';
 import { MetricsHttpController } from './observability/metrics.http-controller.js';
 import { OrderServiceMetrics } from './observability/order-service.metrics.js';
 import { AmqpDeadLetterPublisher } from './outbound/amqp/amqp-dead-letter.publisher.js';
@@ -49,6 +51,7 @@ import { OutboxSignal } from './outbound/outbox/outbox.signal.js';
 import { DatabaseLifecycle } from './outbound/postgres/database-lifecycle.js';
 import { PostgresOutboxStore } from './outbound/outbox/postgres/postgres-outbox.store.js';
 import { TypeOrmOrderEventsOutbox } from './outbound/outbox/postgres/typeorm-order-events.outbox.js';
+import { PostgresProcessingMarks } from './outbound/postgres/postgres-processing-marks.js';
 import { OrderViewStoreSettings, TypeOrmOrderViewStore } from './outbound/postgres/typeorm-order-view.store.js';
 import { TypeOrmOrderHistoryStore } from './outbound/postgres/typeorm-order-history.store.js';
 import { TypeOrmOrderRepository } from './outbound/postgres/typeorm-order.repository.js';
@@ -77,6 +80,7 @@ const persistenceProviders = [
   { provide: PaymentLedger, useClass: TypeOrmPaymentLedger },
   { provide: OrderEventsOutbox, useClass: TypeOrmOrderEventsOutbox },
   PostgresOutboxStore,
+  { provide: ProcessingMarks, useClass: PostgresProcessingMarks },
 ];
 
 const messagingProviders = [
@@ -99,7 +103,7 @@ const messagingProviders = [
         failures: {
           maxAttempts: environment.PROCESSING_MAX_ATTEMPTS,
           minFailingMs: environment.PROCESSING_MIN_FAILING_MS,
-          maxDeliveries: environment.PROCESSING_MAX_DELIVERIES,
+          maxCrashes: environment.PROCESSING_MAX_DELIVERIES,
         },
         retryBaseDelayMs: environment.RETRY_BASE_DELAY_MS,
         retryMaxDelayMs: environment.RETRY_MAX_DELAY_MS,
@@ -108,6 +112,12 @@ const messagingProviders = [
         offThreadDecodeBytes: environment.INBOUND_OFF_THREAD_DECODE_BYTES,
       }),
     inject: [Environment],
+  },
+  {
+    // One lane for both queues: a redelivery runs alone, with no order or payment beside it.
+    provide: RedeliveryIsolation,
+    useFactory: (marks: ProcessingMarks) => new RedeliveryIsolation(new DeliveryLane(), marks),
+    inject: [ProcessingMarks],
   },
   {
     provide: OrderIntakeSettings,
@@ -144,6 +154,7 @@ const messagingProviders = [
       payments: PaymentProcessingSettings,
       publisher: AmqpPublisher,
       environment: Environment,
+      isolation: RedeliveryIsolation,
       settings: InboundProcessingSettings,
       metrics: OrderServiceMetrics,
     ) =>
@@ -151,6 +162,7 @@ const messagingProviders = [
         batcher,
         payments,
         new AmqpDeadLetterPublisher(publisher, environment.PAYMENTS_DEAD_LETTER_EXCHANGE),
+        isolation,
         settings,
         metrics,
       ),
@@ -159,6 +171,7 @@ const messagingProviders = [
       PaymentProcessingSettings,
       AmqpPublisher,
       Environment,
+      RedeliveryIsolation,
       InboundProcessingSettings,
       OrderServiceMetrics,
     ],

@@ -69,7 +69,5 @@ async function openDataSource(url: string, poolSize: number, environment: Enviro
 }
 
 export async function prepareBroker(environment: Environment): Promise<void> {
-  await untilReady('RabbitMQ', () =>
-    declareTopology(environment.RABBITMQ_URL, topologyOf(environment, environment.PROCESSING_MAX_DELIVERIES)),
-  );
+  await untilReady('RabbitMQ', () => declareTopology(environment.RABBITMQ_URL, topologyOf(environment)));
 }

@@ -2,7 +2,7 @@ import { declareTopology, topologyOf } from '../../../apps/order-service/src/out
 import { anOrderMessage, type OrderMessage } from '../../fixtures/order.mother.js';
 import { serviceEnvironment } from '../../support/order-service.env.js';
 import { ProductBConsumer } from '../../support/product-b-consumer.js';
-import { ServiceProcess } from '../../support/service-process.js';
+import { READY_LINE, ServiceProcess } from '../../support/service-process.js';
 import type { TcpProxy } from '../../support/tcp-proxy.js';
 import { eventually, type OutgoingMessage, RABBITMQ_URL, TestBroker } from '../../support/test-broker.js';
 import { SERVER_URL, TestDatabase } from '../../support/test-database.js';
@@ -50,6 +50,14 @@ export interface FrozenIntake {
   readonly committed: number;
 }
 
+/** A service run as an orchestrator runs it: started again each time it dies, until the scenario closes. */
+export interface Supervised {
+  /** Every process it ran, the first one first. */
+  readonly processes: readonly ServiceProcess[];
+  /** The processes that died (each was restarted). */
+  readonly deaths: number;
+}
+
 /** How a service process settled its deliveries, read from its log lines. */
 export interface Outcomes {
   readonly accepted: number;
@@ -63,6 +71,7 @@ export interface Outcomes {
 export class FaultScenario {
   private readonly services: ServiceProcess[] = [];
   private readonly gates: DatabaseGate[] = [];
+  private closing = false;
 
   private constructor(
     readonly database: TestDatabase,
@@ -88,19 +97,41 @@ export class FaultScenario {
     return this.broker.names;
   }
 
-  async startService({ environment = {}, brokerProxy }: ServiceOptions = {}): Promise<ServiceProcess> {
-    const { rabbitmqUrl } = this.servers;
-    const service = await ServiceProcess.start(
-      serviceEnvironment(this.database.url, this.names, {
-        INBOUND_PREFETCH: String(PREFETCH),
-        // The scenarios' orders are small: a message limit to match keeps PREFETCH within the byte budget.
-        INBOUND_MAX_MESSAGE_BYTES: String(64 * 1024),
-        RABBITMQ_URL: brokerProxy ? brokerProxy.route(rabbitmqUrl) : rabbitmqUrl,
-        ...environment,
-      }),
-    );
+  async startService(options: ServiceOptions = {}): Promise<ServiceProcess> {
+    const service = ServiceProcess.launch(this.serviceEnvironment(options));
     this.services.push(service);
+    await service.waitForLog(READY_LINE, 30_000);
     return service;
+  }
+
+  /**
+   * Runs the service like a Kubernetes container with restartPolicy Always: a process that dies is
+   * replaced at once (without waiting for it to consume: it may die again before it says so).
+   */
+  superviseService(options: ServiceOptions = {}): Supervised {
+    const supervised = { processes: [] as ServiceProcess[], deaths: 0 };
+    const run = async () => {
+      while (!this.closing) {
+        const service = ServiceProcess.launch(this.serviceEnvironment(options));
+        this.services.push(service);
+        supervised.processes.push(service);
+        await service.untilExit();
+        if (!this.closing) supervised.deaths += 1;
+      }
+    };
+    void run();
+    return supervised;
+  }
+
+  private serviceEnvironment({ environment = {}, brokerProxy }: ServiceOptions): Record<string, string> {
+    const { rabbitmqUrl } = this.servers;
+    return serviceEnvironment(this.database.url, this.names, {
+      INBOUND_PREFETCH: String(PREFETCH),
+      // The scenarios' orders are small: a message limit to match keeps PREFETCH within the byte budget.
+      INBOUND_MAX_MESSAGE_BYTES: String(64 * 1024),
+      RABBITMQ_URL: brokerProxy ? brokerProxy.route(rabbitmqUrl) : rabbitmqUrl,
+      ...environment,
+    });
   }
 
   /** `count` new valid orders, published as one confirmed burst; each message_id is its externalId. */
@@ -176,6 +207,7 @@ export class FaultScenario {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     // The scenario is over: no need to wait for a graceful shutdown of what is left running.
     await Promise.all(this.services.map((service) => service.stop('SIGKILL')));
     await Promise.all(this.gates.map((gate) => gate.disconnect()));

@@ -247,12 +247,12 @@ export class Environment {
   PROCESSING_MIN_FAILING_MS = 60_000;
 
   /**
-   * A message delivered this many times without being settled (its process died each time) is
-   * dead-lettered processing-failed unprocessed. The inbound quorum queue's own x-delivery-limit is
-   * twice this, so the service's reason comes first.
+   * A redelivered message is handled alone, under a processing mark; one whose handling the process
+   * died in this many times (marks left behind) is dead-lettered processing-failed unread. At most 9:
+   * the inbound queues' x-delivery-limit (20) must absorb what it costs the messages beside it.
    */
-  @integerSetting('PROCESSING_MAX_DELIVERIES', 1, 1000)
-  PROCESSING_MAX_DELIVERIES = 10;
+  @integerSetting('PROCESSING_MAX_DELIVERIES', 1, 9)
+  PROCESSING_MAX_DELIVERIES = 3;
 
   @integerSetting('RETRY_BASE_DELAY_MS', 1)
   RETRY_BASE_DELAY_MS = 200;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FailureBudget } from './failure-budget.js';
 
-const policy = { maxAttempts: 5, minFailingMs: 60_000, maxDeliveries: 10 };
+const policy = { maxAttempts: 5, minFailingMs: 60_000, maxCrashes: 3 };
 
 function clock(start = 1_000_000) {
   let now = start;
@@ -39,17 +39,18 @@ describe('FailureBudget', () => {
     expect(budget.attempts).toBe(6);
   });
 
-  it('counts the earlier deliveries that were never settled as attempts, not as time', () => {
+  it('counts the processes that died handling it as attempts, not as time', () => {
     const time = clock();
-    const budget = new FailureBudget(policy, 4, time.now);
+    const budget = new FailureBudget(policy, 2, time.now);
     expect(budget.crashedTooOften).toBe(false);
+    expect(budget.failed()).toBe(false);
     expect(budget.failed()).toBe(false);
     time.advance(60_000);
     expect(budget.failed()).toBe(true);
   });
 
-  it('stops processing a message that was in hand every time its process died', () => {
-    expect(new FailureBudget(policy, 9).crashedTooOften).toBe(false);
-    expect(new FailureBudget(policy, 10).crashedTooOften).toBe(true);
+  it('stops processing a message that its process died handling alone, maxCrashes times', () => {
+    expect(new FailureBudget(policy, 2).crashedTooOften).toBe(false);
+    expect(new FailureBudget(policy, 3).crashedTooOften).toBe(true);
   });
 });

@@ -1,11 +1,11 @@
 /** When a valid message that keeps failing may be given up on. */
 export interface FailurePolicy {
-  /** Failed attempts before giving up, earlier deliveries that were never settled included. */
+  /** Failed attempts before giving up, the processes that died handling it included. */
   readonly maxAttempts: number;
   /** And at least this long between the first failure seen and giving up, so one blip cannot spend them. */
   readonly minFailingMs: number;
-  /** Deliveries never settled (the process handling them died) after which a message is not processed again. */
-  readonly maxDeliveries: number;
+  /** Processes that died while handling it alone, after which a message is not processed again. */
+  readonly maxCrashes: number;
 }
 
 /**
@@ -19,16 +19,16 @@ export class FailureBudget {
 
   constructor(
     private readonly policy: FailurePolicy,
-    /** How often the broker delivered this message before without its being settled (x-delivery-count). */
-    readonly previousDeliveries: number,
+    /** How often a process died while handling this message alone (its processing marks, not x-delivery-count). */
+    readonly crashes: number,
     private readonly now: () => number = Date.now,
   ) {
-    this.failures = previousDeliveries;
+    this.failures = crashes;
   }
 
-  /** A message that was in hand when its process died this many times is likely what killed it. */
+  /** A message that its process died handling, alone, this many times is what killed it. */
   get crashedTooOften(): boolean {
-    return this.previousDeliveries >= this.policy.maxDeliveries;
+    return this.crashes >= this.policy.maxCrashes;
   }
 
   get attempts(): number {

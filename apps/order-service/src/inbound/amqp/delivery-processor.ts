@@ -1,15 +1,29 @@
 import type { Logger } from '@nestjs/common';
 import { DependencyUnavailableError } from '@app/ordering';
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeadLetterPublisher } from '../../messaging/dead-letter.publisher.js';
 import { UndecodableMessageError } from '../../messaging/order-message.decoder.js';
+import type { ProcessingMarks } from '../../messaging/processing-marks.js';
 import { type Rejection, rejectionFor } from '../../messaging/rejection.js';
 import { errorMessage } from '../../observability/error-message.js';
 import { LogContext } from '../../observability/log-context.js';
 import type { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
 import { backoffDelay } from '../../resilience/backoff.js';
 import { FailureBudget, type FailurePolicy } from '../../resilience/failure-budget.js';
+import type { DeliveryLane } from './delivery-lane.js';
 import type { InboundDelivery } from './inbound-delivery.js';
+
+/** A first delivery runs together with the others: nothing to end after its first attempt. */
+const noIsolation = () => Promise.resolve();
+
+/** What every processor shares to handle a redelivered message alone, under a processing mark. */
+export class RedeliveryIsolation {
+  constructor(
+    readonly lane: DeliveryLane,
+    readonly marks: ProcessingMarks,
+  ) {}
+}
 
 export class InboundProcessingSettings {
   /** When a message that keeps failing (not an outage) is dead-lettered as processing-failed. */
@@ -35,6 +49,12 @@ export type Deferral = { readonly retry: true } | { readonly retry: false; reado
  * dependency is down, and give up on a message that keeps failing after the failure policy's
  * attempts and time. It never throws: the transport would only log the error and leave the
  * delivery unacked for good. Subclasses say how a body is read and what the use case is.
+ *
+ * A redelivery (x-delivery-count above 0) was in hand when a process or its channel died, so it
+ * may be what killed it: it runs alone, under a processing mark written before its body is read.
+ * A mark found on a later delivery counts a process that died handling that very message, and
+ * after the failure policy's maxCrashes of them it is dead-lettered unread. The delivery count
+ * itself, which every delivery in hand shares, decides nothing.
  */
 export abstract class DeliveryProcessor<Body, Result> {
   protected abstract readonly logger: Logger;
@@ -43,6 +63,7 @@ export abstract class DeliveryProcessor<Body, Result> {
 
   protected constructor(
     private readonly deadLetters: DeadLetterPublisher,
+    private readonly isolation: RedeliveryIsolation,
     protected readonly settings: InboundProcessingSettings,
     protected readonly metrics: OrderServiceMetrics,
   ) {}
@@ -91,7 +112,57 @@ export abstract class DeliveryProcessor<Body, Result> {
     await Promise.race([Promise.allSettled(this.inFlight), sleep(this.settings.shutdownGraceMs)]);
   }
 
-  private async settle(delivery: InboundDelivery): Promise<void> {
+  private settle(delivery: InboundDelivery): Promise<void> {
+    const { lane } = this.isolation;
+    if (delivery.previousDeliveries === 0) return lane.together(() => this.settleWithin(delivery, 0, noIsolation));
+    return lane.alone((release) => this.settleAlone(delivery, release));
+  }
+
+  /**
+   * Alone and marked up to the end of its first attempt, which is where a message kills a process:
+   * retries (an outage, a payment waiting for its order) then wait together with the others. The
+   * mark is cleared then, unless the process died first: then it counts.
+   */
+  private async settleAlone(delivery: InboundDelivery, release: () => void): Promise<void> {
+    const { marks } = this.isolation;
+    const digest = createHash('sha256').update(delivery.content).digest();
+    const started = await this.retryWhileOpen(delivery, 'Processing mark not written', () => marks.start(digest));
+    if (!started) return;
+    this.logger.log({
+      message: 'Redelivered; handling it alone',
+      previousDeliveries: delivery.previousDeliveries,
+      crashes: started.value,
+    });
+    let isolated = true;
+    const endIsolation = async () => {
+      if (!isolated) return;
+      isolated = false;
+      release();
+      await marks
+        .finish(digest)
+        .catch((error: unknown) =>
+          this.logger.warn({ message: 'Processing mark not cleared; it counts once more', error: errorMessage(error) }),
+        );
+    };
+    try {
+      await this.settleWithin(delivery, started.value, endIsolation);
+    } finally {
+      await endIsolation();
+    }
+  }
+
+  private async settleWithin(
+    delivery: InboundDelivery,
+    crashes: number,
+    afterFirstAttempt: () => Promise<void>,
+  ): Promise<void> {
+    const budget = new FailureBudget(this.settings.failures, crashes);
+    if (budget.crashedTooOften) {
+      return this.deadLetter(delivery, {
+        reason: 'processing-failed',
+        detail: `The process handling it stopped each of the ${crashes} times it handled it alone; not processed again`,
+      });
+    }
     let body: Body;
     try {
       body = await this.decode(delivery);
@@ -99,17 +170,10 @@ export abstract class DeliveryProcessor<Body, Result> {
       if (!(error instanceof UndecodableMessageError)) throw error;
       return this.deadLetter(delivery, error.rejection);
     }
-    const budget = new FailureBudget(this.settings.failures, delivery.previousDeliveries);
-    if (budget.crashedTooOften) {
-      return this.deadLetter(delivery, {
-        reason: 'processing-failed',
-        detail: `Delivered ${budget.previousDeliveries} times without being settled: the process handling it stopped each time`,
-      });
-    }
     const startedAt = Date.now();
     for (let outages = 0, deferrals = 0; delivery.isOpen();) {
       try {
-        const result = await this.attempt(body, delivery);
+        const result = await this.attempt(body, delivery).finally(afterFirstAttempt);
         if (delivery.ack()) {
           this.acknowledged(result);
         } else {
@@ -146,20 +210,31 @@ export abstract class DeliveryProcessor<Body, Result> {
   }
 
   private async deadLetter(delivery: InboundDelivery, rejection: Rejection): Promise<void> {
+    const published = await this.retryWhileOpen(delivery, 'Dead-letter publish failed', () =>
+      this.deadLetters.publish(delivery.message, rejection),
+    );
+    if (published && delivery.ack()) {
+      this.deadLettered(rejection);
+      this.logger.warn({ message: 'Message dead-lettered', ...rejection });
+    }
+  }
+
+  /** Runs `step` until it succeeds, with backoff, while the delivery can still be settled; null once it cannot. */
+  private async retryWhileOpen<T>(
+    delivery: InboundDelivery,
+    failure: string,
+    step: () => Promise<T>,
+  ): Promise<{ readonly value: T } | null> {
     for (let outages = 0; delivery.isOpen();) {
       try {
-        await this.deadLetters.publish(delivery.message, rejection);
-        if (delivery.ack()) {
-          this.deadLettered(rejection);
-          this.logger.warn({ message: 'Message dead-lettered', ...rejection });
-        }
-        return;
+        return { value: await step() };
       } catch (error) {
         outages += 1;
-        this.logger.warn({ message: 'Dead-letter publish failed; will retry', error: errorMessage(error) });
+        this.logger.warn({ message: `${failure}; will retry`, error: errorMessage(error) });
         await this.pause(outages);
       }
     }
+    return null;
   }
 
   private pause(attempt: number): Promise<void> {

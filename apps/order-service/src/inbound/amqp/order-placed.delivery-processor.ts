@@ -5,7 +5,7 @@ import { OffThreadOrderDecoder } from '../../messaging/off-thread-order-decoder.
 import { decodeOrderMessage } from '../../messaging/order-message.decoder.js';
 import type { Rejection } from '../../messaging/rejection.js';
 import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
-import { DeliveryProcessor, InboundProcessingSettings } from './delivery-processor.js';
+import { DeliveryProcessor, InboundProcessingSettings, RedeliveryIsolation } from './delivery-processor.js';
 import type { InboundDelivery } from './inbound-delivery.js';
 import { OrderIntakeBatcher } from './order-intake.batcher.js';
 
@@ -18,10 +18,11 @@ export class OrderPlacedDeliveryProcessor extends DeliveryProcessor<unknown, Rec
     private readonly intake: OrderIntakeBatcher,
     private readonly largeBodies: OffThreadOrderDecoder,
     deadLetters: DeadLetterPublisher,
+    isolation: RedeliveryIsolation,
     settings: InboundProcessingSettings,
     metrics: OrderServiceMetrics,
   ) {
-    super(deadLetters, settings, metrics);
+    super(deadLetters, isolation, settings, metrics);
   }
 
   /** A large body on the decoding thread; an oversized one is refused here, unread. */

@@ -13,7 +13,12 @@ import { DeadLetterPublisher } from '../../messaging/dead-letter.publisher.js';
 import { decodeOrderMessage, PAYMENT_MESSAGE } from '../../messaging/order-message.decoder.js';
 import type { Rejection } from '../../messaging/rejection.js';
 import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
-import { type Deferral, DeliveryProcessor, InboundProcessingSettings } from './delivery-processor.js';
+import {
+  type Deferral,
+  DeliveryProcessor,
+  InboundProcessingSettings,
+  RedeliveryIsolation,
+} from './delivery-processor.js';
 import type { InboundDelivery } from './inbound-delivery.js';
 import { PaymentBatcher } from './payment.batcher.js';
 
@@ -42,10 +47,11 @@ export class PaymentDeliveryProcessor extends DeliveryProcessor<unknown, OrderCh
     private readonly batcher: PaymentBatcher,
     private readonly payments: PaymentProcessingSettings,
     deadLetters: DeadLetterPublisher,
+    isolation: RedeliveryIsolation,
     settings: InboundProcessingSettings,
     metrics: OrderServiceMetrics,
   ) {
-    super(deadLetters, settings, metrics);
+    super(deadLetters, isolation, settings, metrics);
   }
 
   protected decode(delivery: InboundDelivery): unknown {

@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import amqp from 'amqplib';
-import { Environment } from '../../config/environment.js';
 import { RabbitmqNodes } from '../../config/rabbitmq-nodes.js';
 
 export interface TopologySettings {
@@ -20,10 +19,7 @@ export interface TopologySettings {
   readonly paymentsQueue: string;
   readonly paymentsDeadLetterExchange: string;
   readonly paymentsDeadLetterQueue: string;
-  /**
-   * The inbound quorum queue's x-delivery-limit: above the deliveries after which the service
-   * dead-letters a message itself (PROCESSING_MAX_DELIVERIES), so that its reason comes first.
-   */
+  /** The inbound quorum queues' x-delivery-limit: INBOUND_DELIVERY_LIMIT. */
   readonly inboundDeliveryLimit: number;
 }
 
@@ -63,12 +59,19 @@ export function eventRoutingKeysOf(names: BrokerNames): Readonly<Record<string, 
   };
 }
 
-export function topologyOf(
-  names: BrokerNames,
-  maxDeliveries = new Environment().PROCESSING_MAX_DELIVERIES,
-): TopologySettings {
+/**
+ * The broker's own limit on the inbound queues, a backstop for a message that kills the process
+ * before the service can mark it. A delivery's x-delivery-count rises once for every process (or
+ * channel) that dies while it is in hand; the service lets a message that crashes it kill at most
+ * 1 + PROCESSING_MAX_DELIVERIES processes (once unmarked as a first delivery, then under its mark),
+ * so a valid message beside it gains at most that much: 20 absorbs five such messages in one
+ * prefetch window at the default of 3, two at the highest setting (9). architecture.md, decision 20.
+ */
+export const INBOUND_DELIVERY_LIMIT = 20;
+
+export function topologyOf(names: BrokerNames): TopologySettings {
   return {
-    inboundDeliveryLimit: 2 * maxDeliveries,
+    inboundDeliveryLimit: INBOUND_DELIVERY_LIMIT,
     inboundExchange: names.INBOUND_EXCHANGE,
     inboundRoutingKey: names.INBOUND_ROUTING_KEY,
     inboundQueue: names.INBOUND_QUEUE,
