@@ -3,6 +3,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import amqp from 'amqplib';
 import { type BrokerTarget, queueInfo, rabbitmqctl } from '../../support/rabbitmqctl.js';
 import { eventually } from '../../support/test-broker.js';
 import { assertPortsFree } from './free-ports.js';
@@ -107,6 +108,20 @@ export class RabbitmqCluster {
   /** `rabbitmqctl` on `node` (the first one by default), scoped to the service's vhost. */
   target(node: RabbitmqNodeSpec = this.nodes[0]): BrokerTarget {
     return { node: node.name, vhost: VHOST };
+  }
+
+  /**
+   * Declares `queue` durable, of the vhost's type (quorum), through `node`: a new quorum queue is
+   * led by the node its declaring client is on (queue_leader_locator client-local, the default).
+   */
+  async declareQueueLedBy(node: RabbitmqNodeSpec, queue: string): Promise<void> {
+    const connection = await amqp.connect(this.url(node));
+    try {
+      const channel = await connection.createChannel();
+      await channel.assertQueue(queue, { durable: true });
+    } finally {
+      await connection.close();
+    }
   }
 
   /** The node that leads `queue` (a quorum queue), as `via` sees it. */
