@@ -34,14 +34,15 @@ export async function openOnCluster(
   );
 }
 
-/** One service process per node, each with RABBITMQ_URL listing every node, its own first. */
+/** One service process per node (of `nodes`: all by default), each with RABBITMQ_URL listing every node, its own first. */
 export function startServicePerNode(
   scenario: FaultScenario,
   cluster: RabbitmqCluster,
   environment: Record<string, string> = {},
+  nodes: readonly RabbitmqNodeSpec[] = cluster.nodes,
 ): Promise<ServiceProcess[]> {
   return Promise.all(
-    cluster.nodes.map((node) =>
+    nodes.map((node) =>
       scenario.startService({ environment: { ...environment, RABBITMQ_URL: cluster.urlsStartingAt(node) } }),
     ),
   );

@@ -49,14 +49,17 @@ export class RabbitmqCluster {
 
   private constructor(readonly spec: RabbitmqClusterSpec) {}
 
-  /** Starts `count` nodes in a temporary directory, joins them to the first, and creates the service's vhost. */
-  static async start(count: number, ports: RabbitmqClusterPorts): Promise<RabbitmqCluster> {
+  /**
+   * Starts `count` nodes in a temporary directory, joins them to the first, and creates the
+   * service's vhost. `prefix` names the nodes (`<prefix>1@localhost`, ...): unique on the host.
+   */
+  static async start(count: number, ports: RabbitmqClusterPorts, prefix = 'order-service-c'): Promise<RabbitmqCluster> {
     const offsets = Array.from({ length: count }, (_, index) => index);
     await assertPortsFree(offsets.flatMap((offset) => [ports.amqp + offset, ports.distribution + offset]));
     const root = mkdtempSync(join(tmpdir(), 'order-service-rabbitmq-'));
     chmodSync(root, 0o755); // the nodes run as `rabbitmq`
     const nodes = offsets.map((index) => ({
-      name: `order-service-c${index + 1}@localhost`,
+      name: `${prefix}${index + 1}@localhost`,
       amqpPort: ports.amqp + index,
       distPort: ports.distribution + index,
       directory: join(root, `rabbitmq-c${index + 1}`),
