@@ -8,7 +8,7 @@ import { PATIENCE_MS } from '../reliability/support/fault-scenario.js';
 import { expectInvariants } from '../reliability/support/invariants.js';
 import { POSTGRES_PAIR_PORTS, RABBITMQ_SINGLE_NODE_PORTS } from './support/cluster-ports.js';
 import { openOnCluster, startServicePerNode } from './support/cluster-scenario.js';
-import { PostgresPair } from './support/postgres-pair.js';
+import { PostgresPair, query } from './support/postgres-pair.js';
 import { RabbitmqCluster } from './support/rabbitmq-cluster.js';
 
 /** Orders per drain; rounds of every layout, alternated so that a slow minute hits them all. */
@@ -46,6 +46,8 @@ interface Drain {
   readonly serviceCpuPerOrder: number;
   readonly postgresCpuPerOrder: number;
   readonly rabbitmqCpuPerOrder: number;
+  /** WAL the primary wrote per order until then, in bytes: what the synchronous standby receives. */
+  readonly walBytesPerOrder: number;
 }
 
 /*
@@ -84,6 +86,17 @@ describe('capacity: 1, 2 and 3 service processes on the cluster against 1 proces
     expect(drains).toHaveLength(ROUNDS * LAYOUTS.length);
   });
 
+  async function walPosition(): Promise<string> {
+    const [{ lsn }] = await query<{ lsn: string }>(pair.primary, 'SELECT pg_current_wal_lsn()::text AS lsn');
+    return lsn;
+  }
+
+  async function walWrittenSince(lsn: string): Promise<number> {
+    const sql = 'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::float8 AS bytes';
+    const [{ bytes }] = await query<{ bytes: number }>(pair.primary, sql, [lsn]);
+    return bytes;
+  }
+
   async function drain(context: TestContext, layout: Layout, round: number): Promise<Drain> {
     const brokers = layout.onCluster ? cluster : lone;
     const [first] = brokers.nodes;
@@ -101,6 +114,7 @@ describe('capacity: 1, 2 and 3 service processes on the cluster against 1 proces
       for (const service of services) await gate.untilHolding(service.name, PATIENCE_MS);
 
       const before = cpuUsed(services);
+      const walBefore = await walPosition();
       const openedAt = Date.now();
       await gate.open();
       await scenario.untilCommitted((count) => count >= ORDERS, 'the backlog committed');
@@ -112,6 +126,7 @@ describe('capacity: 1, 2 and 3 service processes on the cluster against 1 proces
       );
       const relayedMs = Date.now() - openedAt;
       const after = cpuUsed(services);
+      const walBytes = await walWrittenSince(walBefore);
 
       await expectInvariants(context, scenario, { accepted: orders.map((order) => order.externalId) });
       const perOrder = (key: keyof typeof before) => round2((after[key] - before[key]) / ORDERS);
@@ -124,6 +139,7 @@ describe('capacity: 1, 2 and 3 service processes on the cluster against 1 proces
         serviceCpuPerOrder: perOrder('process'),
         postgresCpuPerOrder: perOrder('postgres'),
         rabbitmqCpuPerOrder: perOrder('rabbitmq'),
+        walBytesPerOrder: Math.round(walBytes / ORDERS),
       };
     } finally {
       await scenario.close();
@@ -180,7 +196,8 @@ function summarize(layout: Layout, drains: readonly Drain[]): LayoutSummary {
       `relayed ${formatSpread(relayedRatio)} (${rates((d) => d.relayedRate)} orders/s), machine CPU per order ` +
       `${formatSpread(machineCpuRatio)} (${rates((d) => d.machineCpuPerOrder)} ms; service processes ` +
       `${rates((d) => d.serviceCpuPerOrder)}, Postgres ` +
-      `${rates((d) => d.postgresCpuPerOrder)}, RabbitMQ ${rates((d) => d.rabbitmqCpuPerOrder)})`,
+      `${rates((d) => d.postgresCpuPerOrder)}, RabbitMQ ${rates((d) => d.rabbitmqCpuPerOrder)}); ` +
+      `WAL per order ${rates((d) => d.walBytesPerOrder)} bytes`,
   };
 }
 
