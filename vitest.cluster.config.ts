@@ -25,6 +25,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // `npm run bench:cluster`: measurements on the same servers, not part of test:cluster.
+        extends: true,
+        test: {
+          name: 'capacity',
+          include: ['test/cluster/**/*.cluster-bench.ts'],
+          globalSetup: ['test/e2e/build.global-setup.ts', 'test/cluster/support/cluster.global-setup.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -9,6 +9,8 @@ interface Sample {
 
 /** What a fault did to the intake, read from the timeline. */
 export interface FaultImpact {
+  /** From the fault to the first commit after it: how soon anything moved again. */
+  readonly firstMs: number;
   /** The longest time without a commit after the fault: the outage as the intake saw it. */
   readonly pauseMs: number;
   /** From the fault to the end of that pause: when the intake was back. */
@@ -18,9 +20,9 @@ export interface FaultImpact {
 }
 
 /**
- * The number of committed orders sampled every 200 ms in the background, so that a scenario can say
- * how long its fault stopped the intake and when throughput came back. A sample that fails (the
- * database is the fault) is skipped.
+ * The number of committed orders (or another count that only grows, such as product B's receipts)
+ * sampled every 200 ms in the background, so that a scenario can say how long its fault stopped the
+ * intake and when throughput came back. A sample that fails (the database is the fault) is skipped.
  */
 export class CommitTimeline {
   private readonly samples: Sample[] = [];
@@ -45,7 +47,9 @@ export class CommitTimeline {
       pauseStart = commit;
     }
     const last = commits.at(-1) ?? longest.to;
+    const first = commits.find(({ at }) => at > faultAt) ?? longest.to;
     return {
+      firstMs: first.at - faultAt,
       pauseMs: longest.to.at - Math.max(longest.from.at, faultAt),
       resumedMs: longest.to.at - faultAt,
       rateAfter:
@@ -67,9 +71,10 @@ export class CommitTimeline {
   }
 }
 
-export function formatImpact({ pauseMs, resumedMs, rateAfter }: FaultImpact): string {
+/** `what` names the counted step: the intake (commits) unless told, e.g. product B's receipts. */
+export function formatImpact({ firstMs, pauseMs, resumedMs, rateAfter }: FaultImpact, what = 'intake'): string {
   return (
-    `intake back ${resumedMs} ms after the fault (its longest pause without a commit: ${pauseMs} ms), ` +
-    `then ${rateAfter} orders/s`
+    `${what} moving ${firstMs} ms and back ${resumedMs} ms after the fault ` +
+    `(its longest pause without progress: ${pauseMs} ms), then ${rateAfter} orders/s`
   );
 }

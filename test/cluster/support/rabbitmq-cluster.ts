@@ -3,6 +3,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import amqp from 'amqplib';
 import { type BrokerTarget, queueInfo, rabbitmqctl } from '../../support/rabbitmqctl.js';
 import { eventually } from '../../support/test-broker.js';
 import { assertPortsFree } from './free-ports.js';
@@ -48,14 +49,17 @@ export class RabbitmqCluster {
 
   private constructor(readonly spec: RabbitmqClusterSpec) {}
 
-  /** Starts `count` nodes in a temporary directory, joins them to the first, and creates the service's vhost. */
-  static async start(count: number, ports: RabbitmqClusterPorts): Promise<RabbitmqCluster> {
+  /**
+   * Starts `count` nodes in a temporary directory, joins them to the first, and creates the
+   * service's vhost. `prefix` names the nodes (`<prefix>1@localhost`, ...): unique on the host.
+   */
+  static async start(count: number, ports: RabbitmqClusterPorts, prefix = 'order-service-c'): Promise<RabbitmqCluster> {
     const offsets = Array.from({ length: count }, (_, index) => index);
     await assertPortsFree(offsets.flatMap((offset) => [ports.amqp + offset, ports.distribution + offset]));
     const root = mkdtempSync(join(tmpdir(), 'order-service-rabbitmq-'));
     chmodSync(root, 0o755); // the nodes run as `rabbitmq`
     const nodes = offsets.map((index) => ({
-      name: `order-service-c${index + 1}@localhost`,
+      name: `${prefix}${index + 1}@localhost`,
       amqpPort: ports.amqp + index,
       distPort: ports.distribution + index,
       directory: join(root, `rabbitmq-c${index + 1}`),
@@ -107,6 +111,20 @@ export class RabbitmqCluster {
   /** `rabbitmqctl` on `node` (the first one by default), scoped to the service's vhost. */
   target(node: RabbitmqNodeSpec = this.nodes[0]): BrokerTarget {
     return { node: node.name, vhost: VHOST };
+  }
+
+  /**
+   * Declares `queue` durable, of the vhost's type (quorum), through `node`: a new quorum queue is
+   * led by the node its declaring client is on (queue_leader_locator client-local, the default).
+   */
+  async declareQueueLedBy(node: RabbitmqNodeSpec, queue: string): Promise<void> {
+    const connection = await amqp.connect(this.url(node));
+    try {
+      const channel = await connection.createChannel();
+      await channel.assertQueue(queue, { durable: true });
+    } finally {
+      await connection.close();
+    }
   }
 
   /** The node that leads `queue` (a quorum queue), as `via` sees it. */

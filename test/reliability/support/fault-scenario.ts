@@ -4,7 +4,14 @@ import { serviceEnvironment } from '../../support/order-service.env.js';
 import { ProductBConsumer } from '../../support/product-b-consumer.js';
 import { READY_LINE, ServiceProcess } from '../../support/service-process.js';
 import type { TcpProxy } from '../../support/tcp-proxy.js';
-import { eventually, type OutgoingMessage, RABBITMQ_URL, TestBroker } from '../../support/test-broker.js';
+import {
+  type BrokerNames,
+  eventually,
+  type OutgoingMessage,
+  RABBITMQ_URL,
+  TestBroker,
+  uniqueBrokerNames,
+} from '../../support/test-broker.js';
 import { SERVER_URL, TestDatabase } from '../../support/test-database.js';
 import { type BrokerTarget, SYSTEM_BROKER } from '../../support/rabbitmqctl.js';
 import { DatabaseGate } from './database-gate.js';
@@ -80,10 +87,16 @@ export class FaultScenario {
     readonly servers: ScenarioServers,
   ) {}
 
-  /** The queues are declared through the first node of `servers.rabbitmqUrl`: their leaders start there. */
-  static async open(servers: ScenarioServers = SYSTEM_SERVERS): Promise<FaultScenario> {
+  /**
+   * The queues are declared through the first node of `servers.rabbitmqUrl`: their leaders start
+   * there, unless one was declared beforehand under `names` (a cluster scenario places a leader).
+   */
+  static async open(
+    servers: ScenarioServers = SYSTEM_SERVERS,
+    names: BrokerNames = uniqueBrokerNames(),
+  ): Promise<FaultScenario> {
     const database = await TestDatabase.create(servers.postgresUrl);
-    const broker = await TestBroker.connect(undefined, servers.testRabbitmqUrl);
+    const broker = await TestBroker.connect(names, servers.testRabbitmqUrl);
     await declareTopology(servers.rabbitmqUrl, topologyOf(broker.names));
     const productB = await ProductBConsumer.start(
       broker.names.EVENTS_QUEUE,
