@@ -188,6 +188,44 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
     }
   });
 
+  it('publishes again what a handed-over round could not, once the broker is back, before any sweep', async () => {
+    const signal = new OutboxSignal();
+    let outage = true;
+    /** The broker away for the handover's first round; the publishes after it go through. */
+    class FlakyPublisher extends AmqpOrderEventsPublisher {
+      override async publishAll(messages: readonly CommittedOutboxMessage[]) {
+        if (!outage) return super.publishAll(messages);
+        outage = false;
+        return { published: [], failed: messages, failure: { reason: 'error' as const, error: 'connection lost' } };
+      }
+    }
+    // No sweep within the test: whatever is published comes from the handover's own retry.
+    const relay = relayTo(
+      broker.names.EVENTS_EXCHANGE,
+      50,
+      60_000,
+      signal,
+      (settings) => new FlakyPublisher(publisher, settings),
+    );
+    const committed = await committedEvents(3);
+    relay.onApplicationBootstrap();
+    try {
+      signal.committed(committed);
+      await expect
+        .poll(async () => (await rowsOf(committed.map(({ eventId }) => eventId))).filter((row) => row.published_at))
+        .toHaveLength(3);
+    } finally {
+      await relay.drainAndStop(10_000);
+    }
+
+    const rows = await rowsOf(committed.map(({ eventId }) => eventId));
+    expect(rows.map((row) => [row.attempts, row.last_error])).toEqual(Array(3).fill([1, 'connection lost']));
+    const messages = await broker.drain(broker.names.EVENTS_QUEUE);
+    expect(messages.map((message) => String(message.properties.messageId))).toEqual(
+      committed.map(({ eventId }) => eventId),
+    );
+  });
+
   it('leaves the rows its own commits handed over to that publish, however long it takes: no second copy', async () => {
     const signal = new OutboxSignal();
     let release!: () => void;

@@ -134,13 +134,24 @@ export class OutboxRelay implements OnApplicationBootstrap {
     void round.finally(() => this.rounds.delete(round));
   }
 
+  /**
+   * What a round could not publish (its broker connection lost, say) it publishes again with
+   * backoff, once the publisher is back, until the sweep would take it: a node's loss then delays
+   * product B by the reconnection, not by `sweepAfterMs`.
+   */
   private async publishAndMark(messages: readonly CommittedOutboxMessage[]): Promise<void> {
-    const round = await this.publisher.publishAll(messages);
-    const marked = this.marks.add(round.published.map(({ id }) => id));
-    if (round.failure) await this.store.markFailed(round.failed, round.failure.error);
-    this.record(round);
-    // In hand until marked: the sweep must not find them pending in between and send them again.
-    await marked;
+    const sweptFrom = Date.now() + this.settings.sweepAfterMs;
+    for (let pending = messages, attempt = 1; ; attempt++) {
+      const round = await this.publisher.publishAll(pending);
+      const marked = this.marks.add(round.published.map(({ id }) => id));
+      if (round.failure) await this.store.markFailed(round.failed, round.failure.error);
+      this.record(round);
+      // In hand until marked: the sweep must not find them pending in between and send them again.
+      await marked;
+      if (round.failed.length === 0 || this.stopping.signal.aborted || Date.now() >= sweptFrom) return;
+      pending = round.failed;
+      await this.pause(attempt);
+    }
   }
 
   private record({ published, failed, failure }: PublishRound): void {
