@@ -6,6 +6,7 @@ import { UndecodableMessageError } from '../../messaging/order-message.decoder.j
 import { type Rejection, rejectionFor } from '../../messaging/rejection.js';
 import { errorMessage } from '../../observability/error-message.js';
 import { LogContext } from '../../observability/log-context.js';
+import { inSpan, inSpanSync, type Span, SpanKind, SpanStatusCode } from '../../observability/tracing/spans.js';
 import type { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
 import { backoffDelay } from '../../resilience/backoff.js';
 import { FailureBudget, type FailurePolicy } from '../../resilience/failure-budget.js';
@@ -66,7 +67,11 @@ export abstract class DeliveryProcessor<Body, Result> {
     // Deliveries arriving while stopping stay unacked; the broker requeues them when we disconnect.
     if (this.stopping) return;
     const work = LogContext.run(delivery.metadata, () =>
-      this.settle(delivery).catch((error: unknown) =>
+      inSpan(
+        `process ${delivery.metadata.routingKey}`,
+        { kind: SpanKind.CONSUMER, parent: delivery.traceContext, attributes: spanAttributesOf(delivery) },
+        (span) => this.settle(delivery, span),
+      ).catch((error: unknown) =>
         this.logger.error({
           message: 'Delivery left unsettled; the broker will redeliver it',
           error: errorMessage(error),
@@ -89,20 +94,24 @@ export abstract class DeliveryProcessor<Body, Result> {
     await Promise.race([Promise.allSettled(this.inFlight), sleep(this.settings.shutdownGraceMs)]);
   }
 
-  private async settle(delivery: InboundDelivery): Promise<void> {
+  private async settle(delivery: InboundDelivery, span: Span): Promise<void> {
     let body: Body;
     try {
-      body = this.decode(delivery);
+      body = inSpanSync('decode', () => this.decode(delivery));
     } catch (error) {
       if (!(error instanceof UndecodableMessageError)) throw error;
-      return this.deadLetter(delivery, error.rejection);
+      return this.deadLetter(delivery, error.rejection, span);
     }
     const budget = new FailureBudget(this.settings.failures, delivery.previousDeliveries);
     if (budget.crashedTooOften) {
-      return this.deadLetter(delivery, {
-        reason: 'processing-failed',
-        detail: `Delivered ${budget.previousDeliveries} times without being settled: the process handling it stopped each time`,
-      });
+      return this.deadLetter(
+        delivery,
+        {
+          reason: 'processing-failed',
+          detail: `Delivered ${budget.previousDeliveries} times without being settled: the process handling it stopped each time`,
+        },
+        span,
+      );
     }
     const startedAt = Date.now();
     for (let outages = 0, deferrals = 0; delivery.isOpen();) {
@@ -116,7 +125,7 @@ export abstract class DeliveryProcessor<Body, Result> {
         return;
       } catch (error) {
         const rejection = rejectionFor(error);
-        if (rejection) return this.deadLetter(delivery, rejection);
+        if (rejection) return this.deadLetter(delivery, rejection, span);
         if (error instanceof DependencyUnavailableError) {
           outages += 1;
           this.logger.warn({ message: 'Dependency unavailable; will retry', error: error.message });
@@ -124,7 +133,7 @@ export abstract class DeliveryProcessor<Body, Result> {
           continue;
         }
         const deferral = this.deferral(error, Date.now() - startedAt);
-        if (deferral && !deferral.retry) return this.deadLetter(delivery, deferral.rejection);
+        if (deferral && !deferral.retry) return this.deadLetter(delivery, deferral.rejection, span);
         if (deferral?.retry) {
           deferrals += 1;
           this.logger.log({ message: `Deferred (attempt ${deferrals}): ${errorMessage(error)}` });
@@ -132,10 +141,14 @@ export abstract class DeliveryProcessor<Body, Result> {
           continue;
         }
         if (budget.failed()) {
-          return this.deadLetter(delivery, {
-            reason: 'processing-failed',
-            detail: `Processing failed ${budget.attempts} times; last error: ${errorMessage(error)}`,
-          });
+          return this.deadLetter(
+            delivery,
+            {
+              reason: 'processing-failed',
+              detail: `Processing failed ${budget.attempts} times; last error: ${errorMessage(error)}`,
+            },
+            span,
+          );
         }
         this.logger.warn({ message: `Processing failed (attempt ${budget.attempts})`, error: errorMessage(error) });
         await this.pause(budget.attempts);
@@ -143,7 +156,8 @@ export abstract class DeliveryProcessor<Body, Result> {
     }
   }
 
-  private async deadLetter(delivery: InboundDelivery, rejection: Rejection): Promise<void> {
+  private async deadLetter(delivery: InboundDelivery, rejection: Rejection, span: Span): Promise<void> {
+    recordRejection(span, rejection);
     for (let outages = 0; delivery.isOpen();) {
       try {
         await this.deadLetters.publish(delivery.message, rejection);
@@ -164,4 +178,22 @@ export abstract class DeliveryProcessor<Body, Result> {
     const { retryBaseDelayMs, retryMaxDelayMs } = this.settings;
     return sleep(backoffDelay(attempt, retryBaseDelayMs, retryMaxDelayMs));
   }
+}
+
+function spanAttributesOf(delivery: InboundDelivery) {
+  const { messageId, correlationId, routingKey } = delivery.metadata;
+  return {
+    'messaging.system': 'rabbitmq',
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': delivery.message.fields.exchange,
+    'messaging.rabbitmq.destination.routing_key': routingKey,
+    ...(messageId === null ? {} : { 'messaging.message.id': messageId }),
+    ...(correlationId === null ? {} : { 'messaging.message.conversation_id': correlationId }),
+  };
+}
+
+/** The trace of a refused message says why, as its DLQ headers do. */
+function recordRejection(span: Span, { reason, detail }: Rejection): void {
+  span.setAttributes({ 'order_service.rejection.reason': reason, 'order_service.rejection.detail': detail });
+  span.setStatus({ code: SpanStatusCode.ERROR, message: `dead-lettered: ${reason}` });
 }
