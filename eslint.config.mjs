@@ -15,6 +15,7 @@ const infrastructure = [
   'class-validator',
   'class-transformer',
   'rxjs',
+  '@opentelemetry/*',
 ];
 /** The application layer may use Nest's DI and CQRS decorators, nothing else of the outside. */
 const applicationForbidden = [...infrastructure, '!@nestjs/common', '!@nestjs/cqrs'];

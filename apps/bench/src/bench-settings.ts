@@ -25,6 +25,8 @@ export const settings = {
   restConnections: integer('BENCH_REST_CONNECTIONS', 50),
   /** An external yardstick with the built-in one's command line (`run batch|naive N`), instead of it. */
   reference: process.env.BENCH_REFERENCE || null,
+  /** Rounds of the tracing comparison (tracing-cost.ts), run instead of the phases above; 0: none. */
+  tracingRounds: process.env.BENCH_TRACING ? integer('BENCH_TRACING', 1) : 0,
   /** Extra node flags for the service process only, e.g. `--cpu-prof` to see where its time goes. */
   serviceNodeArgs: (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
 };

@@ -53,16 +53,20 @@ function serviceRuntimeOptions(): string[] {
   return scripts['start:prod'].split(' ').filter((word) => word.startsWith('--'));
 }
 
-/** The built service, with its defaults (LOG_LEVEL included), on the bench's names and database. */
-export function startService(environment: Record<string, string>, baseUrl: string, apiKey: string): RunningService {
-  const child = spawn(
-    process.execPath,
-    [...serviceRuntimeOptions(), ...settings.serviceNodeArgs, fromRoot('dist/apps/order-service/src/main.js')],
-    {
-      env: { ...process.env, ...environment },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+/**
+ * The built service, with its defaults (LOG_LEVEL included), on the bench's names and database;
+ * `entry`: another build's, to compare with.
+ */
+export function startService(
+  environment: Record<string, string>,
+  baseUrl: string,
+  apiKey: string,
+  entry = fromRoot('dist/apps/order-service/src/main.js'),
+): RunningService {
+  const child = spawn(process.execPath, [...serviceRuntimeOptions(), ...settings.serviceNodeArgs, entry], {
+    env: { ...process.env, ...environment },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return {
     process: child,
     started: Date.now(),

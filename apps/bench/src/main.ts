@@ -9,6 +9,7 @@ import { measureDrain, publishBacklog, type RunningService, startService } from 
 import { measureRest } from './rest.phase.js';
 import { measureLifecycle } from './lifecycle.phase.js';
 import { type CalculatedOrder, measureSteady, type SteadyResult } from './steady.phase.js';
+import { compareTracing } from './tracing-cost.js';
 import { meanOf, runYardstick, yardstickScript } from './yardstick.phase.js';
 
 /*
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+(settings.tracingRounds > 0 ? compareTracing(settings.tracingRounds) : main()).catch((error: unknown) => {
   process.stderr.write(`\nbench failed: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

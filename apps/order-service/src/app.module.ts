@@ -40,6 +40,8 @@ import { DeadLetterPublisher } from './messaging/dead-letter.publisher.js';
 import { ProcessingMarks } from './messaging/processing-marks.js';
 import { MetricsHttpController } from './observability/metrics.http-controller.js';
 import { OrderServiceMetrics } from './observability/order-service.metrics.js';
+import { TracingShutdown } from './observability/tracing/tracing-shutdown.js';
+import type { Tracing } from './observability/tracing/tracing.sdk.js';
 import { AmqpDeadLetterPublisher } from './outbound/amqp/amqp-dead-letter.publisher.js';
 import { AmqpPublisher } from './outbound/amqp/amqp-publisher.js';
 import { AmqpOrderEventsPublisher } from './outbound/outbox/amqp/amqp-order-events.publisher.js';
@@ -258,7 +260,12 @@ const systemProviders = [
 /** The composition root: plugs the adapters into the ordering core's ports. */
 @Module({})
 export class AppModule {
-  static forRoot(environment: Environment, dataSource: DataSource, inbound: AmqpInboundServer): DynamicModule {
+  static forRoot(
+    environment: Environment,
+    dataSource: DataSource,
+    inbound: AmqpInboundServer,
+    tracing: Tracing | null = null,
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), TerminusModule.forRoot({ errorLogStyle: 'json' })],
@@ -279,6 +286,7 @@ export class AppModule {
         ...httpProviders,
         ...systemProviders,
         ...orderingApplicationProviders,
+        ...(tracing ? [{ provide: TracingShutdown, useValue: new TracingShutdown(tracing) }] : []),
       ],
     };
   }

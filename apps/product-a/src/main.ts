@@ -9,6 +9,7 @@ import {
   runCli,
   shareOption,
   timestampOption,
+  withExampleTracing,
 } from '@app/simulators';
 import { type MessageKind, type MixSettings, OrderMix } from './order-mix.js';
 import { renderSentSummary, sentSummary } from './sent-summary.js';
@@ -126,4 +127,4 @@ async function main(): Promise<number> {
   return published === confirmed && unroutable === 0 ? 0 : 1;
 }
 
-runCli(main, USAGE);
+runCli(withExampleTracing('product-a', main), USAGE);

@@ -10,6 +10,7 @@ import {
   textTable,
   timestampOption,
   UsageError,
+  withExampleTracing,
 } from '@app/simulators';
 import { BACK_OFFICE_CHANGES, BackOffice, type BackOfficeChange, BackOfficePlan } from './back-office.js';
 import { walkOrders } from './cursor-walk.js';
@@ -229,7 +230,10 @@ async function walk({ values, api }: Options): Promise<number> {
 
 const MODES = { consume, 'back-office': backOffice, walk } as const;
 
-runCli(async () => {
-  const options = readOptions();
-  return MODES[options.mode](options);
-}, USAGE);
+runCli(
+  withExampleTracing('product-b', async () => {
+    const options = readOptions();
+    return MODES[options.mode](options);
+  }),
+  USAGE,
+);

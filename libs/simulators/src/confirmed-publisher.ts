@@ -1,4 +1,5 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { tracedPublish } from './example-tracing.js';
 
 export interface PublishTarget {
   readonly url: string;
@@ -64,14 +65,16 @@ export class ConfirmedPublisher {
   /** False when the channel's buffer is full. */
   private send(routingKey: string, body: Buffer, messageId: string, settled: (error: unknown) => void): boolean {
     this.counts.published++;
+    const traced = tracedPublish(this.target.exchange, routingKey, messageId);
     return this.channel.publish(
       this.target.exchange,
       routingKey,
       body,
-      { persistent: true, contentType: 'application/json', messageId, mandatory: true },
+      { persistent: true, contentType: 'application/json', messageId, mandatory: true, headers: traced.headers },
       (error: unknown) => {
         if (error) this.counts.nacked++;
         else this.counts.confirmed++;
+        traced.settled(error);
         settled(error);
       },
     );

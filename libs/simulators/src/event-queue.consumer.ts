@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { tracedReceipt } from './example-tracing.js';
 import { TransientApiError } from './order-api.client.js';
 
 export interface EventQueueSettings {
@@ -47,6 +48,7 @@ export class EventQueueConsumer<Message extends { eventId: string }> {
   private constructor(
     private readonly connection: ChannelModel,
     private readonly channel: Channel,
+    private readonly queue: string,
     private readonly read: (content: Buffer) => Message | null,
     private readonly handle: (message: Message) => Promise<void>,
     private readonly onFatal: (error: Error) => void,
@@ -71,7 +73,7 @@ export class EventQueueConsumer<Message extends { eventId: string }> {
       for (const routingKey of binding.routingKeys) await channel.bindQueue(queue, binding.exchange, routingKey);
     }
     await channel.prefetch(settings.prefetch);
-    const consumer = new EventQueueConsumer(connection, channel, read, handle, onFatal);
+    const consumer = new EventQueueConsumer(connection, channel, queue, read, handle, onFatal);
     const { consumerTag } = await channel.consume(queue, (delivery) => delivery && consumer.receive(delivery));
     consumer.consumerTag = consumerTag;
     return consumer;
@@ -104,7 +106,7 @@ export class EventQueueConsumer<Message extends { eventId: string }> {
 
   private receive(delivery: ConsumeMessage): void {
     this.counts.deliveries++;
-    const work = this.settle(delivery)
+    const work = tracedReceipt(this.queue, delivery.properties.headers, () => this.settle(delivery))
       .catch((error: unknown) => this.onFatal(error as Error)) // the channel is gone: the broker redelivers
       .finally(() => this.inFlight.delete(work));
     this.inFlight.add(work);

@@ -2,6 +2,7 @@ export * from './cli-options.js';
 export * from './confirmed-publisher.js';
 export * from './decimal-totals.js';
 export * from './event-queue.consumer.js';
+export * from './example-tracing.js';
 export * from './order-api.client.js';
 export * from './order-documents.js';
 export * from './progress-line.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Environment, loadEnvironment } from './environment.js';
+import { TRACING_VARIABLES, tracingRequested } from '../observability/tracing/tracing-switch.js';
 
 const ENV_EXAMPLE = new URL('../../../../.env.example', import.meta.url);
 
@@ -15,13 +16,17 @@ function listed(): Map<string, string> {
 
 describe('.env.example', () => {
   it('lists every setting the service reads, and nothing else', () => {
-    expect([...listed().keys()].sort()).toEqual(Object.keys(new Environment()).sort());
+    expect([...listed().keys()].sort()).toEqual([...Object.keys(new Environment()), ...TRACING_VARIABLES].sort());
+  });
+
+  it('leaves tracing off', () => {
+    expect(tracingRequested(Object.fromEntries(listed()))).toBe(false);
   });
 
   it("gives each setting the service's own default", () => {
     const fromExample = loadEnvironment(Object.fromEntries(listed())) as unknown as Record<string, unknown>;
     const withoutAnything = loadEnvironment({}) as unknown as Record<string, unknown>;
-    for (const name of listed().keys()) {
+    for (const name of Object.keys(new Environment())) {
       expect(fromExample[name], name).toEqual(withoutAnything[name]);
     }
   });

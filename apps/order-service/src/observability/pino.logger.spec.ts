@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { LogContext } from './log-context.js';
 import { PinoLogger } from './pino.logger.js';
 
-function capture(level: 'log' | 'warn' = 'log') {
+function capture(level: 'log' | 'warn' = 'log', fields?: () => object) {
   const lines: Record<string, unknown>[] = [];
   const logger = new PinoLogger(level, 'order-service', {
-    write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>),
+    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    fields,
   });
   return { logger, lines };
 }
@@ -33,6 +34,12 @@ describe('PinoLogger', () => {
     logger.log('outside', 'Bootstrap');
     expect(lines[0]).toMatchObject({ level: 'warn', correlationId: 'corr-42', messageId: 'm-1', externalId: 'A-1' });
     expect(lines[1]).not.toHaveProperty('correlationId');
+  });
+
+  it('adds the fields it is given to every line, next to the correlation id', () => {
+    const { logger, lines } = capture('log', () => ({ trace_id: 'trace-1', span_id: 'span-1' }));
+    LogContext.run({ correlationId: 'corr-42' }, () => logger.log('Order created', 'OrderIntake'));
+    expect(lines[0]).toMatchObject({ correlationId: 'corr-42', trace_id: 'trace-1', span_id: 'span-1' });
   });
 
   it('keeps the stack of an error and drops lines under the configured level', () => {

@@ -12,6 +12,13 @@ const PINO_LEVELS: Record<LogLevel, pino.Level> = {
   verbose: 'trace',
 };
 
+export interface PinoLoggerOptions {
+  /** Where lines go; stdout, a turn at a time, when not given. */
+  readonly destination?: pino.DestinationStream;
+  /** More fields for every line from where it is written (the active trace's ids when tracing is on). */
+  readonly fields?: () => object;
+}
+
 /**
  * Nest's logger interface over pino: one JSON object per line on stdout, with the Nest context, the
  * message's correlation id (from LogContext) and any fields passed as an object message.
@@ -21,7 +28,7 @@ export class PinoLogger implements LoggerService {
   private readonly pino: Pino;
   private readonly children = new Map<string, Pino>();
 
-  constructor(level: LogLevel, service: string, destination?: pino.DestinationStream) {
+  constructor(level: LogLevel, service: string, { destination, fields }: PinoLoggerOptions = {}) {
     this.pino = pino(
       {
         level: PINO_LEVELS[level],
@@ -29,7 +36,7 @@ export class PinoLogger implements LoggerService {
         messageKey: 'message',
         timestamp: pino.stdTimeFunctions.isoTime,
         formatters: { level: (label) => ({ level: label }) },
-        mixin: () => ({ ...LogContext.current() }),
+        mixin: fields ? () => ({ ...LogContext.current(), ...fields() }) : () => ({ ...LogContext.current() }),
       },
       destination ?? new TurnBufferedOutput(pino.destination({ dest: 1, sync: true })),
     );

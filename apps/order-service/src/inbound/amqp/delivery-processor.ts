@@ -8,6 +8,7 @@ import type { ProcessingMarks } from '../../messaging/processing-marks.js';
 import { type Rejection, rejectionFor } from '../../messaging/rejection.js';
 import { errorMessage } from '../../observability/error-message.js';
 import { LogContext } from '../../observability/log-context.js';
+import { inSpan, type Span, SpanKind, SpanStatusCode } from '../../observability/tracing/spans.js';
 import type { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
 import { backoffDelay } from '../../resilience/backoff.js';
 import { FailureBudget, type FailurePolicy } from '../../resilience/failure-budget.js';
@@ -89,7 +90,11 @@ export abstract class DeliveryProcessor<Body, Result> {
     // Deliveries arriving while stopping stay unacked; the broker requeues them when we disconnect.
     if (this.stopping) return;
     const work = LogContext.run(delivery.metadata, () =>
-      this.settle(delivery).catch((error: unknown) =>
+      inSpan(
+        `process ${delivery.metadata.routingKey}`,
+        { kind: SpanKind.CONSUMER, parent: delivery.traceContext, attributes: spanAttributesOf(delivery) },
+        (span) => this.settle(delivery, span),
+      ).catch((error: unknown) =>
         this.logger.error({
           message: 'Delivery left unsettled; the broker will redeliver it',
           error: errorMessage(error),
@@ -112,10 +117,11 @@ export abstract class DeliveryProcessor<Body, Result> {
     await Promise.race([Promise.allSettled(this.inFlight), sleep(this.settings.shutdownGraceMs)]);
   }
 
-  private settle(delivery: InboundDelivery): Promise<void> {
+  private settle(delivery: InboundDelivery, span: Span): Promise<void> {
     const { lane } = this.isolation;
-    if (delivery.previousDeliveries === 0) return lane.together(() => this.settleWithin(delivery, 0, noIsolation));
-    return lane.alone((release) => this.settleAlone(delivery, release));
+    if (delivery.previousDeliveries === 0)
+      return lane.together(() => this.settleWithin(delivery, span, 0, noIsolation));
+    return lane.alone((release) => this.settleAlone(delivery, span, release));
   }
 
   /**
@@ -123,7 +129,7 @@ export abstract class DeliveryProcessor<Body, Result> {
    * retries (an outage, a payment waiting for its order) then wait together with the others. The
    * mark is cleared then, unless the process died first: then it counts.
    */
-  private async settleAlone(delivery: InboundDelivery, release: () => void): Promise<void> {
+  private async settleAlone(delivery: InboundDelivery, span: Span, release: () => void): Promise<void> {
     const { marks } = this.isolation;
     const digest = createHash('sha256').update(delivery.content).digest();
     const started = await this.retryWhileOpen(delivery, 'Processing mark not written', () => marks.start(digest));
@@ -145,7 +151,7 @@ export abstract class DeliveryProcessor<Body, Result> {
         );
     };
     try {
-      await this.settleWithin(delivery, started.value, endIsolation);
+      await this.settleWithin(delivery, span, started.value, endIsolation);
     } finally {
       await endIsolation();
     }
@@ -153,22 +159,27 @@ export abstract class DeliveryProcessor<Body, Result> {
 
   private async settleWithin(
     delivery: InboundDelivery,
+    span: Span,
     crashes: number,
     afterFirstAttempt: () => Promise<void>,
   ): Promise<void> {
     const budget = new FailureBudget(this.settings.failures, crashes);
     if (budget.crashedTooOften) {
-      return this.deadLetter(delivery, {
-        reason: 'processing-failed',
-        detail: `The process handling it stopped each of the ${crashes} times it handled it alone; not processed again`,
-      });
+      return this.deadLetter(
+        delivery,
+        {
+          reason: 'processing-failed',
+          detail: `The process handling it stopped each of the ${crashes} times it handled it alone; not processed again`,
+        },
+        span,
+      );
     }
     let body: Body;
     try {
-      body = await this.decode(delivery);
+      body = await inSpan('decode', {}, async () => this.decode(delivery));
     } catch (error) {
       if (!(error instanceof UndecodableMessageError)) throw error;
-      return this.deadLetter(delivery, error.rejection);
+      return this.deadLetter(delivery, error.rejection, span);
     }
     const startedAt = Date.now();
     for (let outages = 0, deferrals = 0; delivery.isOpen();) {
@@ -182,7 +193,7 @@ export abstract class DeliveryProcessor<Body, Result> {
         return;
       } catch (error) {
         const rejection = rejectionFor(error);
-        if (rejection) return this.deadLetter(delivery, rejection);
+        if (rejection) return this.deadLetter(delivery, rejection, span);
         if (error instanceof DependencyUnavailableError) {
           outages += 1;
           this.logger.warn({ message: 'Dependency unavailable; will retry', error: error.message });
@@ -190,7 +201,7 @@ export abstract class DeliveryProcessor<Body, Result> {
           continue;
         }
         const deferral = this.deferral(error, Date.now() - startedAt);
-        if (deferral && !deferral.retry) return this.deadLetter(delivery, deferral.rejection);
+        if (deferral && !deferral.retry) return this.deadLetter(delivery, deferral.rejection, span);
         if (deferral?.retry) {
           deferrals += 1;
           this.logger.log({ message: `Deferred (attempt ${deferrals}): ${errorMessage(error)}` });
@@ -198,10 +209,14 @@ export abstract class DeliveryProcessor<Body, Result> {
           continue;
         }
         if (budget.failed()) {
-          return this.deadLetter(delivery, {
-            reason: 'processing-failed',
-            detail: `Processing failed ${budget.attempts} times; last error: ${errorMessage(error)}`,
-          });
+          return this.deadLetter(
+            delivery,
+            {
+              reason: 'processing-failed',
+              detail: `Processing failed ${budget.attempts} times; last error: ${errorMessage(error)}`,
+            },
+            span,
+          );
         }
         this.logger.warn({ message: `Processing failed (attempt ${budget.attempts})`, error: errorMessage(error) });
         await this.pause(budget.attempts);
@@ -209,7 +224,8 @@ export abstract class DeliveryProcessor<Body, Result> {
     }
   }
 
-  private async deadLetter(delivery: InboundDelivery, rejection: Rejection): Promise<void> {
+  private async deadLetter(delivery: InboundDelivery, rejection: Rejection, span: Span): Promise<void> {
+    recordRejection(span, rejection);
     const published = await this.retryWhileOpen(delivery, 'Dead-letter publish failed', () =>
       this.deadLetters.publish(delivery.message, rejection),
     );
@@ -241,4 +257,22 @@ export abstract class DeliveryProcessor<Body, Result> {
     const { retryBaseDelayMs, retryMaxDelayMs } = this.settings;
     return sleep(backoffDelay(attempt, retryBaseDelayMs, retryMaxDelayMs));
   }
+}
+
+function spanAttributesOf(delivery: InboundDelivery) {
+  const { messageId, correlationId, routingKey } = delivery.metadata;
+  return {
+    'messaging.system': 'rabbitmq',
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': delivery.message.fields.exchange,
+    'messaging.rabbitmq.destination.routing_key': routingKey,
+    ...(messageId === null ? {} : { 'messaging.message.id': messageId }),
+    ...(correlationId === null ? {} : { 'messaging.message.conversation_id': correlationId }),
+  };
+}
+
+/** The trace of a refused message says why, as its DLQ headers do. */
+function recordRejection(span: Span, { reason, detail }: Rejection): void {
+  span.setAttributes({ 'order_service.rejection.reason': reason, 'order_service.rejection.detail': detail });
+  span.setStatus({ code: SpanStatusCode.ERROR, message: `dead-lettered: ${reason}` });
 }

@@ -1,6 +1,7 @@
 import type { DeliveryMetadata } from '@app/ordering';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { ChannelAcknowledgements } from './channel-acknowledgements.js';
+import { type Context, contextFromHeaders } from '../../observability/tracing/spans.js';
 
 const DELIVERY_COUNT_HEADER = 'x-delivery-count';
 
@@ -29,6 +30,11 @@ export class InboundDelivery {
       correlationId: asText(properties.correlationId),
       routingKey: this.message.fields.routingKey,
     };
+  }
+
+  /** The trace its publisher's `traceparent`/`tracestate` headers continue; none without them. */
+  get traceContext(): Context {
+    return contextFromHeaders(this.message.properties.headers);
   }
 
   /**

@@ -14,6 +14,7 @@ export class OrderIntakeSettings extends BatchSettings {}
  */
 @Injectable()
 export class OrderIntakeBatcher extends TransactionBatcher<ReceiveOrderCommand, ReceiveOrderResult> {
+  protected readonly transactionName = 'intake';
   protected readonly keyOncePerBatch = false;
 
   constructor(

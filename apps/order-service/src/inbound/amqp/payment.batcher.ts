@@ -20,6 +20,7 @@ export type PaymentCommand = ConfirmPaymentCommand | RejectPaymentCommand;
  */
 @Injectable()
 export class PaymentBatcher extends TransactionBatcher<PaymentCommand, OrderChangeResult> {
+  protected readonly transactionName = 'payments';
   protected readonly keyOncePerBatch = true;
 
   constructor(

@@ -1,6 +1,14 @@
 import type { Command, CommandBus } from '@nestjs/cqrs';
 import type { UnitOfWork } from '@app/ordering';
 import { LogContext, type LogFields } from '../../observability/log-context.js';
+import {
+  activeContext,
+  type Context,
+  inSpan,
+  linksTo,
+  ROOT_CONTEXT,
+  withContext,
+} from '../../observability/tracing/spans.js';
 
 export class BatchSettings {
   /** Deliveries per transaction at most. */
@@ -18,6 +26,8 @@ interface Submitted<C, R> {
   /** What the command is about (an externalId, an orderId), if it says: decided in arrival order. */
   readonly key: string | undefined;
   readonly logFields: LogFields;
+  /** The delivery's span: the command's own spans continue its trace. */
+  readonly traceContext: Context;
   readonly resolve: (result: R) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -53,9 +63,19 @@ export abstract class TransactionBatcher<C extends Command<R>, R> {
 
   protected abstract observeBatchSize(size: number): void;
 
+  /** What the transaction's span is called: `intake transaction`, `payments transaction`. */
+  protected abstract readonly transactionName: string;
+
   submit(command: C): Promise<R> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ command, key: this.keyOf(command), logFields: LogContext.current(), resolve, reject });
+      this.waiting.push({
+        command,
+        key: this.keyOf(command),
+        logFields: LogContext.current(),
+        traceContext: activeContext(),
+        resolve,
+        reject,
+      });
       this.startBatches();
     });
   }
@@ -99,17 +119,35 @@ export abstract class TransactionBatcher<C extends Command<R>, R> {
     return this.waiting.splice(0, end);
   }
 
+  /**
+   * The transaction's span links every delivery's trace: it belongs to all of them, so to none as
+   * a parent, unless it holds one delivery alone. Each command's span continues its own delivery's trace.
+   */
   private async run(batch: Submitted<C, R>[]): Promise<void> {
     this.observeBatchSize(batch.length);
-    try {
-      const outcomes = await this.unitOfWork.runEach(batch, ({ command, logFields }) =>
-        LogContext.run(logFields, () => this.commandBus.execute(command)),
-      );
-      outcomes.forEach((outcome, index) =>
-        outcome.status === 'fulfilled' ? batch[index].resolve(outcome.value) : batch[index].reject(outcome.reason),
-      );
-    } catch (error) {
-      batch.forEach(({ reject }) => reject(error));
-    }
+    const contexts = batch.map(({ traceContext }) => traceContext);
+    const span = {
+      parent: batch.length === 1 ? contexts[0] : ROOT_CONTEXT,
+      links: linksTo(contexts),
+      attributes: { 'order_service.batch.size': batch.length },
+    };
+    await inSpan(`${this.transactionName} transaction`, span, async () => {
+      try {
+        const outcomes = await this.unitOfWork.runEach(batch, (submitted) => this.execute(submitted));
+        outcomes.forEach((outcome, index) =>
+          outcome.status === 'fulfilled' ? batch[index].resolve(outcome.value) : batch[index].reject(outcome.reason),
+        );
+      } catch (error) {
+        batch.forEach(({ reject }) => reject(error));
+      }
+    });
+  }
+
+  /** The use case, named after its command (`ReceiveOrder`), in its delivery's trace and log context. */
+  private execute({ command, logFields, traceContext }: Submitted<C, R>): Promise<R> {
+    const useCase = command.constructor.name.replace(/Command$/, '');
+    return withContext(traceContext, () =>
+      LogContext.run(logFields, () => inSpan(useCase, {}, () => this.commandBus.execute(command))),
+    );
   }
 }

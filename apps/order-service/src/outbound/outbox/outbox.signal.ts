@@ -1,3 +1,5 @@
+import type { TraceCarrier } from '../../observability/tracing/spans.js';
+
 /** An outbox row as its transaction committed it: everything the relay needs to publish it. */
 export interface CommittedOutboxMessage {
   /** The row's id in `outbox`, to mark it published. */
@@ -8,6 +10,8 @@ export interface CommittedOutboxMessage {
   /** The message exactly as stored, so the first publish and any republish are byte-identical. */
   readonly payload: string;
   readonly occurredAt: Date;
+  /** The trace of the work that wrote it, which its message continues; null when not traced. */
+  readonly traceContext: TraceCarrier | null;
 }
 
 export type CommittedOutboxListener = (messages: readonly CommittedOutboxMessage[]) => void;

@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { type DeferredWrites, runCombined } from './batch/deferred-statement.js';
 import { driverPool } from './data-source.js';
 import { isTransientPostgresError } from './postgres-errors.js';
+import { failed, type Span, startSpan, withSpan } from '../../observability/tracing/spans.js';
 
 /** One Postgres transaction: what its work has loaded, deferred and scheduled for after the commit. */
 class Transaction {
@@ -104,11 +105,9 @@ export class TypeOrmUnitOfWork extends UnitOfWork {
 
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.scope.getStore()) return work();
-    const [result] = await this.inTransaction(async (transaction) => {
-      const outcome = await this.scope.run(new TransactionScope(transaction), work);
-      await transaction.flush();
-      return [outcome];
-    });
+    const [result] = await this.inTransaction(async (transaction) => [
+      await this.scope.run(new TransactionScope(transaction), work),
+    ]);
     return result;
   }
 
@@ -130,7 +129,6 @@ export class TypeOrmUnitOfWork extends UnitOfWork {
           outcomes.some((outcome, index) => outcome.status === 'rejected' && scopes[index].written)
         )
           throw new RunAlone();
-        await transaction.flush();
         return outcomes;
       });
     } catch (error) {
@@ -152,18 +150,28 @@ export class TypeOrmUnitOfWork extends UnitOfWork {
     }
   }
 
+  /**
+   * `work`, then the held-back writes and COMMIT: the `commit` span, which covers the statement
+   * that writes them and the WAL flush the commit waits for.
+   */
   private async inTransaction<T>(work: (transaction: Transaction) => Promise<T>): Promise<T> {
     let committed: Transaction | undefined;
+    let commit: Span | undefined;
     let result: T;
     try {
       result = await this.dataSource.transaction(async (manager) => {
         const transaction = new Transaction(manager);
         const outcome = await work(transaction);
+        commit = startSpan('commit', {});
+        await withSpan(commit, () => transaction.flush());
         committed = transaction;
         return outcome;
       });
     } catch (error) {
+      if (commit) failed(commit, error);
       throw unavailableOr(error);
+    } finally {
+      commit?.end();
     }
     committed?.afterCommit.forEach((callback) => callback());
     return result;

@@ -1,5 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { errorMessage } from '../../../observability/error-message.js';
+import {
+  contextFromCarrier,
+  failed,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  startSpan,
+  traceCarrierOf,
+  withSpan,
+} from '../../../observability/tracing/spans.js';
 import { AmqpPublisher, type MandatoryMessage, type MandatoryOutcome } from '../../amqp/amqp-publisher.js';
 import { OutboxRelaySettings } from '../outbox-relay.settings.js';
 import type { CommittedOutboxMessage } from '../outbox.signal.js';
@@ -37,8 +47,18 @@ export class AmqpOrderEventsPublisher {
     return this.publisher.untilUnblocked();
   }
 
+  /**
+   * Each message in a span of the trace its row stored (the use case that wrote it), from the
+   * publish until the broker has answered the round (confirm, return or refusal); its `traceparent`
+   * header names that span, so the consumer joins the order's trace however late, and from
+   * whichever replica, the row goes out.
+   */
   async publishAll(messages: readonly CommittedOutboxMessage[]): Promise<PublishRound> {
-    const outcomes = await this.publisher.publishAllMandatory(messages.map((message) => this.mandatory(message)));
+    const spans = messages.map((message) => this.publishSpan(message));
+    const outcomes = await this.publisher.publishAllMandatory(
+      messages.map((message, index) => this.mandatory(message, spans[index])),
+    );
+    outcomes.forEach((outcome, index) => endPublishSpan(spans[index], outcome));
     const published = messages.filter((_, index) => isRouted(outcomes[index]));
     const failed = messages.filter((_, index) => !isRouted(outcomes[index]));
     const firstFailure = outcomes.findIndex((outcome) => !isRouted(outcome));
@@ -49,7 +69,22 @@ export class AmqpOrderEventsPublisher {
     };
   }
 
-  private mandatory(message: CommittedOutboxMessage): MandatoryMessage {
+  private publishSpan(message: CommittedOutboxMessage): Span {
+    return startSpan(`publish ${message.eventType}`, {
+      kind: SpanKind.PRODUCER,
+      parent: contextFromCarrier(message.traceContext),
+      attributes: {
+        'messaging.system': 'rabbitmq',
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': this.settings.exchange,
+        'messaging.message.id': message.eventId,
+        'order_service.outbox.row': message.id,
+      },
+    });
+  }
+
+  private mandatory(message: CommittedOutboxMessage, span: Span): MandatoryMessage {
+    const traceHeaders = withSpan(span, () => traceCarrierOf());
     return {
       exchange: this.settings.exchange,
       routingKey: this.routingKeyOf(message.eventType),
@@ -60,6 +95,7 @@ export class AmqpOrderEventsPublisher {
         contentType: 'application/json',
         correlationId: message.correlationId ?? undefined,
         timestamp: Math.floor(message.occurredAt.getTime() / 1000),
+        ...(traceHeaders === null ? {} : { headers: traceHeaders }),
       },
     };
   }
@@ -82,6 +118,14 @@ export class AmqpOrderEventsPublisher {
         }
       : { reason: 'error', error: errorMessage(outcome.reason) };
   }
+}
+
+/** The span ends at the broker's answer: routed, returned as unroutable, or refused. */
+function endPublishSpan(span: Span, outcome: PromiseSettledResult<MandatoryOutcome>): void {
+  if (outcome.status === 'rejected') failed(span, outcome.reason);
+  else if (outcome.value === 'unroutable') span.setStatus({ code: SpanStatusCode.ERROR, message: 'unroutable' });
+  span.setAttribute('order_service.publish.outcome', outcome.status === 'fulfilled' ? outcome.value : 'error');
+  span.end();
 }
 
 function isRouted(outcome: PromiseSettledResult<MandatoryOutcome>): boolean {

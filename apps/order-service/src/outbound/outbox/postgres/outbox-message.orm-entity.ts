@@ -22,6 +22,10 @@ export class OutboxMessageOrmEntity {
   @Column({ type: 'json' })
   payload: unknown;
 
+  /** `traceparent` and `tracestate` of the work that wrote the row; null when it was not traced. */
+  @Column({ name: 'trace_context', type: 'json', nullable: true })
+  traceContext: { traceparent: string; tracestate?: string } | null;
+
   @Column({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt: Date;
 

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { OutboxBacklog } from '../../../observability/order-service.metrics.js';
 import { driverPool } from '../../postgres/data-source.js';
 import type { CommittedOutboxMessage } from '../outbox.signal.js';
+import type { TraceCarrier } from '../../../observability/tracing/spans.js';
 
 /** What became of a set of outbox rows: published ones are marked so, failed ones keep the error. */
 export interface OutboxSettlement {
@@ -18,6 +19,7 @@ interface ClaimedRow {
   correlation_id: string | null;
   payload: string;
   occurred_at: Date;
+  trace_context: TraceCarrier | null;
 }
 
 /*
@@ -26,7 +28,7 @@ interface ClaimedRow {
  * process that committed them, which is publishing them right now.
  */
 const CLAIM = `
-  SELECT id, event_id, event_type, correlation_id, payload::text AS payload, occurred_at
+  SELECT id, event_id, event_type, correlation_id, payload::text AS payload, occurred_at, trace_context
   FROM outbox
   WHERE published_at IS NULL AND occurred_at < clock_timestamp() - make_interval(secs => $2::float8 / 1000)
   ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`;
@@ -105,6 +107,7 @@ function messageOf(row: ClaimedRow): CommittedOutboxMessage {
     correlationId: row.correlation_id,
     payload: row.payload,
     occurredAt: row.occurred_at,
+    traceContext: row.trace_context,
   };
 }
 
