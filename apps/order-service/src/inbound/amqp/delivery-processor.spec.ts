@@ -6,6 +6,7 @@ import type { DeadLetterPublisher } from '../../messaging/dead-letter.publisher.
 import { ProcessingMarks } from '../../messaging/processing-marks.js';
 import type { Rejection } from '../../messaging/rejection.js';
 import type { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
+import { ROOT_CONTEXT } from '../../observability/tracing/spans.js';
 import { DeliveryLane } from './delivery-lane.js';
 import {
   type Deferral,
@@ -83,8 +84,9 @@ class RecordingProcessor extends DeliveryProcessor<string, string> {
 function aDelivery(body: string, previousDeliveries: number): InboundDelivery {
   return {
     content: Buffer.from(body),
-    message: {} as ConsumeMessage,
+    message: { fields: { exchange: 'orders.inbound', routingKey: 'order.placed' } } as ConsumeMessage,
     metadata: { messageId: null, correlationId: null, routingKey: 'order.placed' },
+    traceContext: ROOT_CONTEXT,
     previousDeliveries,
     isOpen: () => true,
     ack: () => true,
