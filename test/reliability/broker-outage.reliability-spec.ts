@@ -30,6 +30,8 @@ describe('scenario 5: the broker drops the service during consumption', () => {
   it('its connections closed by the broker: it re-attaches by itself; readiness 503, then 200', async (context) => {
     const service = await scenario.startService();
     readiness = new ReadinessWatch(service.baseUrl);
+    // Ready first (its publisher connects just after its consumer): the fault must find it up.
+    await readinessWent(200, 'readiness before the fault');
     const { orders, gate } = await scenario.freezeIntakeMidBurst(service);
 
     // Both: the consumer's and the publisher's (rabbitmqctl close_connection, this service's only).
@@ -47,6 +49,7 @@ describe('scenario 5: the broker drops the service during consumption', () => {
     try {
       const service = await scenario.startService({ brokerProxy: broker });
       readiness = new ReadinessWatch(service.baseUrl);
+      await readinessWent(200, 'readiness before the fault');
       const { orders, gate } = await scenario.freezeIntakeMidBurst(service);
 
       await broker.cut();

@@ -45,6 +45,11 @@ export class TcpProxy {
   /** Accepts connections again, on the same port. */
   async open(): Promise<void> {
     const server = net.createServer((client) => {
+      // Accepted while `cut` was closing the server: refused like the ones after it.
+      if (this.server !== server) {
+        client.destroy();
+        return;
+      }
       const link = { client, upstream: net.connect(this.targetPort, '127.0.0.1') };
       this.links.add(link);
       for (const socket of [link.client, link.upstream]) socket.on('error', () => socket.destroy());
@@ -55,9 +60,9 @@ export class TcpProxy {
       });
       link.client.pipe(link.upstream).pipe(link.client);
     });
+    this.server = server;
     await new Promise<void>((resolve) => server.listen(this.listenPort, '127.0.0.1', resolve));
     this.listenPort = (server.address() as net.AddressInfo).port;
-    this.server = server;
   }
 
   /**
