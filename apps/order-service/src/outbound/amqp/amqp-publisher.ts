@@ -7,6 +7,12 @@ import { rabbitmqNodeUrls } from '../../config/rabbitmq-nodes.js';
 import { coalesceFrameWrites } from './coalesced-frame-writes.js';
 
 export const PUBLISH_TIMEOUT_MS = 10_000;
+/**
+ * A connection attempt whose opening handshake has not finished by then is given up and retried:
+ * the connection manager waits for an attempt's outcome before its next one, so one attempt
+ * that hangs (a half-open path through a proxy or a failing node) would keep it away for good.
+ */
+const CONNECT_TIMEOUT_MS = 10_000;
 /** Set on a mandatory message whose `messageId` is not its own (a dead letter keeps the original's). */
 export const PUBLISH_ID_HEADER = 'x-publish-id';
 
@@ -47,11 +53,17 @@ export class AmqpPublisher implements OnApplicationShutdown {
       reconnectTimeInSeconds: 1,
       // amqplib leaves Nagle's algorithm on: a publish written while the previous segment is
       // unacknowledged would wait for that ACK, adding milliseconds to every OrderCalculated.
-      connectionOptions: { noDelay: true, clientProperties: { connection_name: connectionName } },
+      connectionOptions: {
+        noDelay: true,
+        timeout: CONNECT_TIMEOUT_MS,
+        clientProperties: { connection_name: connectionName },
+      },
     });
     // The manager's type says Connection; what it hands over is what amqplib.connect returned.
     this.connection.on('connect', ({ connection }) => coalesceFrameWrites(connection as unknown as ChannelModel));
     this.connection.on('disconnect', ({ err }) => this.logger.warn(`Publisher disconnected: ${err?.message}`));
+    this.connection.on('connectFailed', ({ err }) => this.logger.warn(`Publisher cannot connect: ${err?.message}`));
+    this.connection.on('connect', () => this.logger.log('Publisher connected'));
     this.watchFlowControl();
     this.channel = this.connection.createChannel({
       confirm: true,
