@@ -9,6 +9,7 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  TraceFlags,
 } from '@opentelemetry/api';
 
 /**
@@ -46,12 +47,23 @@ export function traceCarrierOf(from: Context = context.active()): TraceCarrier |
   return carrier.traceparent === undefined ? null : (carrier as TraceCarrier);
 }
 
-/** Links to the spans of the contexts given: several traces that share one piece of work. */
+/** Links to the sampled spans of the contexts given: several traces that share one piece of work. */
 export function linksTo(contexts: readonly Context[]): Link[] {
   return contexts.flatMap((each) => {
     const spanContext = trace.getSpanContext(each);
-    return spanContext && trace.isSpanContextValid(spanContext) ? [{ context: spanContext }] : [];
+    const sampled = spanContext !== undefined && (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0;
+    return sampled && trace.isSpanContextValid(spanContext) ? [{ context: spanContext }] : [];
   });
+}
+
+/**
+ * The span of a trace this process decided not to sample: a child of it would record nothing
+ * either, so none is started (the sampler, ids and a context switch saved per piece of work);
+ * the work runs in the parent's trace, and what it propagates says "not sampled" just the same.
+ */
+function unsampledLocalParent(parent: Context): Span | undefined {
+  const span = trace.getSpan(parent);
+  return span !== undefined && !span.isRecording() && !span.spanContext().isRemote ? span : undefined;
 }
 
 export interface SpanOptions {
@@ -65,6 +77,8 @@ export interface SpanOptions {
 /** Runs `work` in a new active span, ended when it settles; an error it throws marks the span failed. */
 export function inSpan<T>(name: string, options: SpanOptions, work: (span: Span) => Promise<T>): Promise<T> {
   const { parent = context.active(), ...spanOptions } = options;
+  const unsampled = unsampledLocalParent(parent);
+  if (unsampled) return context.with(parent, () => work(unsampled));
   return tracer.startActiveSpan(name, spanOptions, parent, async (span) => {
     try {
       return await work(span);
@@ -77,23 +91,11 @@ export function inSpan<T>(name: string, options: SpanOptions, work: (span: Span)
   });
 }
 
-/** `inSpan` for synchronous work. */
-export function inSpanSync<T>(name: string, work: () => T): T {
-  return tracer.startActiveSpan(name, (span) => {
-    try {
-      return work();
-    } catch (error) {
-      failed(span, error);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
-}
-
 /** A span the caller ends itself, not made active: for work that settles in a callback. */
 export function startSpan(name: string, options: SpanOptions): Span {
   const { parent = context.active(), ...spanOptions } = options;
+  const unsampled = unsampledLocalParent(parent);
+  if (unsampled) return trace.wrapSpanContext(unsampled.spanContext());
   return tracer.startSpan(name, spanOptions, parent);
 }
 
