@@ -79,6 +79,23 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
       [ids],
     );
 
+  /** Starts the relay, hands `committed` over as a commit would, and stops it once all are marked published. */
+  const handOverUntilPublished = async (
+    relay: OutboxRelay,
+    signal: OutboxSignal,
+    committed: CommittedOutboxMessage[],
+  ) => {
+    relay.onApplicationBootstrap();
+    try {
+      signal.committed(committed);
+      await expect
+        .poll(async () => (await rowsOf(committed.map(({ eventId }) => eventId))).filter((row) => row.published_at))
+        .toHaveLength(committed.length);
+    } finally {
+      await relay.drainAndStop(10_000);
+    }
+  };
+
   beforeAll(async () => {
     database = await TestDatabase.create();
     broker = await TestBroker.connect();
@@ -154,15 +171,7 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
     // The sweep would take nothing this young: whatever is published here came through the handover.
     const relay = relayTo(broker.names.EVENTS_EXCHANGE, 50, 60_000, signal);
     const committed = await committedEvents(3);
-    relay.onApplicationBootstrap();
-    try {
-      signal.committed(committed);
-      await expect
-        .poll(async () => (await rowsOf(committed.map(({ eventId }) => eventId))).filter((row) => row.published_at))
-        .toHaveLength(3);
-    } finally {
-      await relay.drainAndStop(10_000);
-    }
+    await handOverUntilPublished(relay, signal, committed);
 
     const messages = await broker.drain(broker.names.EVENTS_QUEUE);
     expect(messages.map((message) => message.content.toString())).toEqual(committed.map(({ payload }) => payload));
@@ -208,15 +217,7 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
       (settings) => new FlakyPublisher(publisher, settings),
     );
     const committed = await committedEvents(3);
-    relay.onApplicationBootstrap();
-    try {
-      signal.committed(committed);
-      await expect
-        .poll(async () => (await rowsOf(committed.map(({ eventId }) => eventId))).filter((row) => row.published_at))
-        .toHaveLength(3);
-    } finally {
-      await relay.drainAndStop(10_000);
-    }
+    await handOverUntilPublished(relay, signal, committed);
 
     const rows = await rowsOf(committed.map(({ eventId }) => eventId));
     expect(rows.map((row) => [row.attempts, row.last_error])).toEqual(Array(3).fill([1, 'connection lost']));
