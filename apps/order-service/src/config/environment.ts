@@ -206,7 +206,8 @@ export class Environment {
 
   /**
    * Deliveries in hand at most; lowered at start when INBOUND_PREFETCH × INBOUND_MAX_MESSAGE_BYTES
-   * does not fit INBOUND_MAX_BYTES_IN_HAND. Measured: 128 drains as fast as 1000, 64 a third slower.
+   * does not fit INBOUND_MAX_BYTES_IN_HAND. Fewer in hand, smaller transactions: the drain at 120 is
+   * about 0.7 of the drain at 1000 (docs/benchmarks/2026-12-06-message-cost.md), the price of the bound.
    */
   @integerSetting('INBOUND_PREFETCH', 1, 65535)
   INBOUND_PREFETCH = 120;
