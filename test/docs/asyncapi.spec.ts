@@ -12,7 +12,7 @@ import { MINOR_UNIT_DIGITS } from '@app/ordering/domain/iso-4217.js';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Environment } from '../../apps/order-service/src/config/environment.js';
-import { decodeOrderMessage, PAYMENT_MESSAGE } from '../../apps/order-service/src/messaging/order-message.decoder.js';
+import { decodeJsonMessage, PAYMENT_MESSAGE } from '../../apps/order-service/src/messaging/json-message.decoder.js';
 import { declareTopology, topologyOf } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
 import { toOrderEventMessage } from '../../apps/order-service/src/outbound/outbox/order-event.message.js';
 import { type CorpusMessage, corpusMessage } from '../fixtures/order-message.corpus.js';
@@ -287,7 +287,7 @@ const SCHEMA_OF: Record<PaymentOutcome, string> = { confirmed: 'PaymentConfirmed
 
 /** The payment as the service reads it: the same bytes through its decoder and its field readers. */
 function serviceReads(body: unknown, outcome: PaymentOutcome): 'valid' | 'invalid-payment' {
-  const decoded = decodeOrderMessage(Buffer.from(JSON.stringify(body)), 4 * 1024 * 1024, PAYMENT_MESSAGE);
+  const decoded = decodeJsonMessage(Buffer.from(JSON.stringify(body)), 4 * 1024 * 1024, PAYMENT_MESSAGE);
   try {
     parsePaymentNotice(decoded, outcome);
     return 'valid';

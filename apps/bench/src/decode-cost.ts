@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PlacedOrder } from '@app/ordering';
-import { decodeOrderMessage } from '../../order-service/src/messaging/order-message.decoder.js';
+import { decodeJsonMessage } from '../../order-service/src/messaging/json-message.decoder.js';
 import { freePort, query, stop } from './bench-process.js';
 import { POSTGRES_URL, RABBITMQ_URL } from './bench-settings.js';
 import { type ContractNames, contractNames, declareProductsSide, deleteContractTopology } from './contract-names.js';
@@ -91,7 +91,7 @@ function inline(): void {
     for (let run = 0; run < INLINE_RUNS; run++) {
       const started = performance.now();
       try {
-        PlacedOrder.parse(decodeOrderMessage(body, MAX_BYTES));
+        PlacedOrder.parse(decodeJsonMessage(body, MAX_BYTES));
         outcome = 'valid';
       } catch (error) {
         outcome = `refused: ${(error as Error).message.slice(0, 60)}`;

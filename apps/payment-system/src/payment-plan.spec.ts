@@ -2,10 +2,10 @@ import { type DomainError, parsePaymentNotice } from '@app/ordering';
 import type { OrderCalculatedMessage } from '@app/simulators';
 import { describe, expect, it } from 'vitest';
 import {
-  decodeOrderMessage,
+  decodeJsonMessage,
   InvalidJsonError,
   PAYMENT_MESSAGE,
-} from '../../order-service/src/messaging/order-message.decoder.js';
+} from '../../order-service/src/messaging/json-message.decoder.js';
 import { type PaymentMessage, PaymentPlan, type PlanSettings } from './payment-plan.js';
 
 const settings: PlanSettings = {
@@ -57,7 +57,7 @@ const AT = new Date('2026-11-21T10:05:00Z');
 function classify(message: PaymentMessage, order: OrderCalculatedMessage): string {
   let body: unknown;
   try {
-    body = decodeOrderMessage(message.body, message.body.length, PAYMENT_MESSAGE);
+    body = decodeJsonMessage(message.body, message.body.length, PAYMENT_MESSAGE);
   } catch (error) {
     expect(error).toBeInstanceOf(InvalidJsonError);
     return 'invalid-json';

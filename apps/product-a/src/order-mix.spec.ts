@@ -1,7 +1,7 @@
 import { DomainError, PlacedOrder } from '@app/ordering';
 import { describe, expect, it } from 'vitest';
 import { DecimalTotals } from '@app/simulators';
-import { decodeOrderMessage, InvalidJsonError } from '../../order-service/src/messaging/order-message.decoder.js';
+import { decodeJsonMessage, InvalidJsonError } from '../../order-service/src/messaging/json-message.decoder.js';
 import { type MixSettings, type OutgoingMessage, OrderMix } from './order-mix.js';
 
 const settings: MixSettings = {
@@ -19,7 +19,7 @@ const take = (mix: OrderMix, count: number): OutgoingMessage[] => Array.from({ l
 function classify(message: OutgoingMessage, known: Map<string, string>): string {
   let body: unknown;
   try {
-    body = decodeOrderMessage(message.body, message.body.length);
+    body = decodeJsonMessage(message.body, message.body.length);
   } catch (error) {
     expect(error).toBeInstanceOf(InvalidJsonError);
     return 'invalid-json';
@@ -79,7 +79,7 @@ describe('OrderMix (product A traffic)', () => {
     const mix = new OrderMix(settings);
     const calculated = new DecimalTotals();
     for (const message of take(mix, 2000).filter((m) => m.kind === 'new')) {
-      const order = PlacedOrder.parse(decodeOrderMessage(message.body, message.body.length));
+      const order = PlacedOrder.parse(decodeJsonMessage(message.body, message.body.length));
       for (const line of order.lines) {
         const { currency } = order;
         calculated.addMinorUnits(currency.code, line.unitPrice.minorUnits * BigInt(line.quantity), currency.decimals);

@@ -1,6 +1,6 @@
 import type { ConfirmChannel, GetMessage, Options } from 'amqplib';
 import { RabbitmqNodes } from '../config/rabbitmq-nodes.js';
-import { decodeOrderMessage } from '../messaging/order-message.decoder.js';
+import { decodeJsonMessage } from '../messaging/json-message.decoder.js';
 import {
   carriedProperties,
   DEAD_LETTER_HEADERS,
@@ -148,7 +148,7 @@ function deadLetterOf({ properties, content }: GetMessage): DeadLetter {
 
 function externalIdOf(content: Buffer): string | null {
   try {
-    const body = decodeOrderMessage(content, content.length);
+    const body = decodeJsonMessage(content, content.length);
     if (typeof body !== 'object' || body === null || !('externalId' in body)) return null;
     return typeof body.externalId === 'string' ? body.externalId : null;
   } catch {

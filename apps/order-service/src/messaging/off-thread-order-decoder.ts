@@ -1,7 +1,7 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { PlacedOrderMessage } from '@app/ordering';
 import { Worker } from 'node:worker_threads';
-import { UndecodableMessageError } from './order-message.decoder.js';
+import { UndecodableMessageError } from './json-message.decoder.js';
 import type { Rejection } from './rejection.js';
 
 export interface DecodingJob {

@@ -1,7 +1,7 @@
 import { PlacedOrder } from '@app/ordering';
 import { parentPort } from 'node:worker_threads';
 import { errorMessage } from '../observability/error-message.js';
-import { decodeOrderMessage, UndecodableMessageError } from './order-message.decoder.js';
+import { decodeJsonMessage, UndecodableMessageError } from './json-message.decoder.js';
 import { rejectionFor } from './rejection.js';
 import type { DecodingJob, DecodingOutcome } from './off-thread-order-decoder.js';
 
@@ -11,7 +11,7 @@ import type { DecodingJob, DecodingOutcome } from './off-thread-order-decoder.js
  */
 function decode({ content, maxBytes }: DecodingJob): DecodingOutcome {
   try {
-    return { order: PlacedOrder.parse(decodeOrderMessage(Buffer.from(content), maxBytes)).toMessage() };
+    return { order: PlacedOrder.parse(decodeJsonMessage(Buffer.from(content), maxBytes)).toMessage() };
   } catch (error) {
     const rejection = error instanceof UndecodableMessageError ? error.rejection : rejectionFor(error);
     return rejection ? { rejection } : { failure: errorMessage(error) };

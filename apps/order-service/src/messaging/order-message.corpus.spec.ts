@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { PRODUCT_A_ORIGIN } from '../../../../test/fixtures/order.mother.js';
 import { corpusMessage, namesField } from '../../../../test/fixtures/order-message.corpus.js';
 import { Environment } from '../config/environment.js';
-import { decodeOrderMessage, UndecodableMessageError } from './order-message.decoder.js';
+import { decodeJsonMessage, UndecodableMessageError } from './json-message.decoder.js';
 import { type Rejection, rejectionFor } from './rejection.js';
 
 type Verdict =
@@ -24,7 +24,7 @@ const TIMEOUT_MS = Math.max(60_000, RUNS * 50);
  */
 function judge(body: Buffer, maxBytes = DEFAULT_LIMIT): Verdict {
   try {
-    const placed = PlacedOrder.parse(decodeOrderMessage(body, maxBytes));
+    const placed = PlacedOrder.parse(decodeJsonMessage(body, maxBytes));
     const order = Order.receive({ id: randomUUID(), placed, correlationId: null, receivedAt: new Date() });
     order.calculate(PRODUCT_A_ORIGIN, new Date());
     return { outcome: 'calculated', total: String(order.total), itemCount: order.itemCount };

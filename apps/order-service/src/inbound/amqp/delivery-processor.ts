@@ -3,7 +3,7 @@ import { DependencyUnavailableError } from '@app/ordering';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeadLetterPublisher } from '../../messaging/dead-letter.publisher.js';
-import { UndecodableMessageError } from '../../messaging/order-message.decoder.js';
+import { UndecodableMessageError } from '../../messaging/json-message.decoder.js';
 import type { ProcessingMarks } from '../../messaging/processing-marks.js';
 import { type Rejection, rejectionFor } from '../../messaging/rejection.js';
 import { errorMessage } from '../../observability/error-message.js';

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ReceiveOrderCommand, type ReceiveOrderResult } from '@app/ordering';
 import { DeadLetterPublisher } from '../../messaging/dead-letter.publisher.js';
 import { OffThreadOrderDecoder } from '../../messaging/off-thread-order-decoder.js';
-import { decodeOrderMessage } from '../../messaging/order-message.decoder.js';
+import { decodeJsonMessage } from '../../messaging/json-message.decoder.js';
 import type { Rejection } from '../../messaging/rejection.js';
 import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
 import { DeliveryProcessor, InboundProcessingSettings, RedeliveryIsolation } from './delivery-processor.js';
@@ -29,7 +29,7 @@ export class OrderPlacedDeliveryProcessor extends DeliveryProcessor<unknown, Rec
   protected decode({ content }: InboundDelivery): unknown {
     const { maxMessageBytes, offThreadDecodeBytes } = this.settings;
     if (content.length < offThreadDecodeBytes || content.length > maxMessageBytes) {
-      return decodeOrderMessage(content, maxMessageBytes);
+      return decodeJsonMessage(content, maxMessageBytes);
     }
     return this.largeBodies.decode(content, maxMessageBytes);
   }

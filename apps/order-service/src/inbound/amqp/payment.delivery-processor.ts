@@ -10,7 +10,7 @@ import {
   RejectPaymentCommand,
 } from '@app/ordering';
 import { DeadLetterPublisher } from '../../messaging/dead-letter.publisher.js';
-import { decodeOrderMessage, PAYMENT_MESSAGE } from '../../messaging/order-message.decoder.js';
+import { decodeJsonMessage, PAYMENT_MESSAGE } from '../../messaging/json-message.decoder.js';
 import type { Rejection } from '../../messaging/rejection.js';
 import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
 import {
@@ -55,7 +55,7 @@ export class PaymentDeliveryProcessor extends DeliveryProcessor<unknown, OrderCh
   }
 
   protected decode(delivery: InboundDelivery): unknown {
-    return decodeOrderMessage(delivery.content, this.payments.maxMessageBytes, PAYMENT_MESSAGE);
+    return decodeJsonMessage(delivery.content, this.payments.maxMessageBytes, PAYMENT_MESSAGE);
   }
 
   protected attempt(body: unknown, delivery: InboundDelivery): Promise<OrderChangeResult> {
