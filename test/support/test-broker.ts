@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { deleteContractTopology } from '../../apps/bench/src/contract-names.js';
 import type { BrokerNames } from '../../apps/order-service/src/outbound/amqp/amqp-topology.js';
 import amqp, { type ChannelModel, type ConfirmChannel, type Message, type Options } from 'amqplib';
 
@@ -169,24 +170,7 @@ export class TestBroker {
   }
 
   async deleteAll(): Promise<void> {
-    const { names } = this;
-    const queues = [
-      names.INBOUND_QUEUE,
-      names.DEAD_LETTER_QUEUE,
-      names.EVENTS_QUEUE,
-      names.STATUS_EVENTS_QUEUE,
-      names.PAYMENTS_QUEUE,
-      names.PAYMENTS_DEAD_LETTER_QUEUE,
-    ];
-    for (const queue of queues) await this.channel.deleteQueue(queue).catch(() => undefined);
-    const exchanges = [
-      names.INBOUND_EXCHANGE,
-      names.DEAD_LETTER_EXCHANGE,
-      names.EVENTS_EXCHANGE,
-      names.PAYMENTS_EXCHANGE,
-      names.PAYMENTS_DEAD_LETTER_EXCHANGE,
-    ];
-    for (const exchange of exchanges) await this.channel.deleteExchange(exchange).catch(() => undefined);
+    await deleteContractTopology(this.channel, this.names);
   }
 
   async close(): Promise<void> {

@@ -35,7 +35,7 @@ export async function declareProductsSide(channel: Channel, names: ContractNames
   await channel.bindQueue(names.EVENTS_QUEUE, names.EVENTS_EXCHANGE, names.EVENTS_ROUTING_KEY);
 }
 
-/** Everything the bench and the service declared under the bench's names. */
+/** Everything the service and its peers declared under these names (the bench's, or a test's). */
 export async function deleteContractTopology(channel: Channel, names: ContractNames): Promise<void> {
   const queues = [
     names.INBOUND_QUEUE,
