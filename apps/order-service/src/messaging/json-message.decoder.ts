@@ -64,7 +64,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * it was written in (NumberLiteral), so a price is validated and computed exactly as sent. A body
  * over `maxBytes` is refused before any byte of it is decoded.
  */
-export function decodeJsonMessage(content: Buffer, maxBytes: number, kind = ORDER_MESSAGE): unknown {
+export function decodeJsonMessage(content: Uint8Array, maxBytes: number, kind = ORDER_MESSAGE): unknown {
   if (content.length > maxBytes) throw new OversizedMessageError(content.length, maxBytes, kind);
   let text: string;
   try {

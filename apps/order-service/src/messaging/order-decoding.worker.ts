@@ -11,7 +11,7 @@ import type { DecodingJob, DecodingOutcome } from './off-thread-order-decoder.js
  */
 function decode({ content, maxBytes }: DecodingJob): DecodingOutcome {
   try {
-    return { order: PlacedOrder.parse(decodeJsonMessage(Buffer.from(content), maxBytes)).toMessage() };
+    return { order: PlacedOrder.parse(decodeJsonMessage(content, maxBytes)).toMessage() };
   } catch (error) {
     const rejection = error instanceof UndecodableMessageError ? error.rejection : rejectionFor(error);
     return rejection ? { rejection } : { failure: errorMessage(error) };
