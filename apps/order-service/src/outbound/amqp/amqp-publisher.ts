@@ -60,10 +60,12 @@ export class AmqpPublisher implements OnApplicationShutdown {
       },
     });
     // The manager's type says Connection; what it hands over is what amqplib.connect returned.
-    this.connection.on('connect', ({ connection }) => coalesceFrameWrites(connection as unknown as ChannelModel));
+    this.connection.on('connect', ({ connection }) => {
+      coalesceFrameWrites(connection as unknown as ChannelModel);
+      this.logger.log('Publisher connected');
+    });
     this.connection.on('disconnect', ({ err }) => this.logger.warn(`Publisher disconnected: ${err?.message}`));
     this.connection.on('connectFailed', ({ err }) => this.logger.warn(`Publisher cannot connect: ${err?.message}`));
-    this.connection.on('connect', () => this.logger.log('Publisher connected'));
     this.watchFlowControl();
     this.channel = this.connection.createChannel({
       confirm: true,
