@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import amqp from 'amqplib';
+import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { freePort, query, say, settle, stop } from './bench-process.js';
 import { fromRoot, POSTGRES_URL, RABBITMQ_URL, settings } from './bench-settings.js';
 import { contractNames, declareProductsSide, deleteContractTopology } from './contract-names.js';
@@ -15,8 +15,8 @@ import { measureSteady } from './steady.phase.js';
  * and the first steady phase three times, one service process each, in turn: tracing off, on at
  * 100 % and on at 10 % (parentbased_traceidratio), exporting OTLP (http/protobuf, the default) to
  * a receiver in this process that reads and drops what it is sent. Alternating within a round puts
- * the three under the same minute's machine, and each round's ratios are taken against its own
- * "off" run; the report gives their medians. BENCH_TRACING_BASELINE=<another build's main.js> adds
+ * the three under the same minute's machine, each round starting with the next mode, and each
+ * round's ratios are taken against its own "off" run; the report gives their medians. BENCH_TRACING_BASELINE=<another build's main.js> adds
  * a fourth run each round, of that build (the release before tracing), to hold "off" against.
  */
 
@@ -56,6 +56,8 @@ interface TracingRun {
   readonly exportedBytesPerOrder: number;
 }
 
+type Sink = Awaited<ReturnType<typeof startSink>>;
+
 /** Counts what the exporters send and answers as a collector does. */
 async function startSink() {
   let bytes = 0;
@@ -76,59 +78,28 @@ async function startSink() {
   };
 }
 
+/**
+ * The modes of a round in turn, each round starting one later: a run's place in its round (what
+ * ran before it on the machine) weighs on every mode alike over the rounds.
+ */
+function modesOfRound(round: number): { mode: TracingMode; index: number }[] {
+  return MODES.map((_, position) => {
+    const index = (position + round - 1) % MODES.length;
+    return { mode: MODES[index], index };
+  });
+}
+
 export async function compareTracing(rounds: number): Promise<void> {
   const tag = `bench${randomBytes(4).toString('hex')}`;
-  const names = contractNames(tag);
   const sink = await startSink();
   const connection = await amqp.connect(RABBITMQ_URL, { noDelay: true });
   const channel = await connection.createConfirmChannel();
   const runs: TracingRun[] = [];
   try {
-    await declareProductsSide(channel, names);
     for (let round = 1; round <= rounds; round++) {
-      for (const [index, mode] of MODES.entries()) {
-        const runTag = `${tag}r${round}m${index}`;
-        settle();
-        const published = await publishBacklog(channel, names, runTag);
-        const port = await freePort();
-        const url = `http://127.0.0.1:${port}`;
-        const service = startService(
-          {
-            ...names,
-            DATABASE_URL: `${POSTGRES_URL}/${runTag}`,
-            HTTP_PORT: String(port),
-            MANAGEMENT_PORT: '0',
-            HTTP_RATE_LIMIT_PER_MINUTE: '0',
-            SERVICE_NAME: runTag,
-            API_KEYS: API_KEY,
-            ...mode.environment(sink.endpoint),
-          },
-          url,
-          API_KEY,
-          mode.entry,
-        );
-        try {
-          sink.takeBytes();
-          const drain = await measureDrain(channel, names, service, published);
-          await channel.purgeQueue(names.EVENTS_QUEUE);
-          const before = cpuSnapshot(service.process.pid);
-          const steady = await measureSteady(connection, channel, names, runTag, settings.steadyRates[0], []);
-          const steadyCpu = cpuPerOrder(before, cpuSnapshot(service.process.pid), steady.sent);
-          await stop(service.process);
-          runs.push({
-            mode: mode.name,
-            round,
-            drainPerSecond: drain.perSecond,
-            drainCpuMs: drain.cpuMsPerOrder.process,
-            steadyCpuMs: steadyCpu.process,
-            steadyP99Ms: steady.p99,
-            exportedBytesPerOrder: Math.round(sink.takeBytes() / (drain.orders + steady.sent)),
-          });
-          say(`tracing ${mode.name}, round ${round}: ${JSON.stringify(runs[runs.length - 1])}`);
-        } finally {
-          await stop(service.process);
-          await query(`${POSTGRES_URL}/postgres`, `DROP DATABASE IF EXISTS "${runTag}" WITH (FORCE)`);
-        }
+      for (const { mode, index } of modesOfRound(round)) {
+        runs.push(await runMode({ connection, channel, sink }, `${tag}r${round}m${index}`, mode, round));
+        say(`tracing ${mode.name}, round ${round}: ${JSON.stringify(runs[runs.length - 1])}`);
       }
     }
     const at = new Date().toISOString();
@@ -137,9 +108,63 @@ export async function compareTracing(rounds: number): Promise<void> {
     writeFileSync(file, `${JSON.stringify({ at, settings, runs, summary: summaryOf(runs) }, null, 2)}\n`);
     process.stdout.write(`\n${summaryTable(runs)}\n\nfigures: ${file}\n`);
   } finally {
-    await deleteContractTopology(channel, names);
     await connection.close().catch(() => undefined);
     await sink.close();
+  }
+}
+
+interface Harness {
+  readonly connection: ChannelModel;
+  readonly channel: ConfirmChannel;
+  readonly sink: Sink;
+}
+
+/**
+ * One service process in one mode: a drain, then the first steady phase. Queues and database are
+ * the run's own, so no run inherits another's queue or table state.
+ */
+async function runMode({ connection, channel, sink }: Harness, runTag: string, mode: TracingMode, round: number) {
+  const names = contractNames(runTag);
+  await declareProductsSide(channel, names);
+  settle();
+  const published = await publishBacklog(channel, names, runTag);
+  const port = await freePort();
+  const service = startService(
+    {
+      ...names,
+      DATABASE_URL: `${POSTGRES_URL}/${runTag}`,
+      HTTP_PORT: String(port),
+      MANAGEMENT_PORT: '0',
+      HTTP_RATE_LIMIT_PER_MINUTE: '0',
+      SERVICE_NAME: runTag,
+      API_KEYS: API_KEY,
+      ...mode.environment(sink.endpoint),
+    },
+    `http://127.0.0.1:${port}`,
+    API_KEY,
+    mode.entry,
+  );
+  try {
+    sink.takeBytes();
+    const drain = await measureDrain(channel, names, service, published);
+    await channel.purgeQueue(names.EVENTS_QUEUE);
+    const before = cpuSnapshot(service.process.pid);
+    const steady = await measureSteady(connection, channel, names, runTag, settings.steadyRates[0], []);
+    const steadyCpu = cpuPerOrder(before, cpuSnapshot(service.process.pid), steady.sent);
+    await stop(service.process);
+    return {
+      mode: mode.name,
+      round,
+      drainPerSecond: drain.perSecond,
+      drainCpuMs: drain.cpuMsPerOrder.process,
+      steadyCpuMs: steadyCpu.process,
+      steadyP99Ms: steady.p99,
+      exportedBytesPerOrder: Math.round(sink.takeBytes() / (drain.orders + steady.sent)),
+    };
+  } finally {
+    await stop(service.process);
+    await query(`${POSTGRES_URL}/postgres`, `DROP DATABASE IF EXISTS "${runTag}" WITH (FORCE)`);
+    await deleteContractTopology(channel, names);
   }
 }
 
