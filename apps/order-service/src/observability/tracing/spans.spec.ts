@@ -1,5 +1,5 @@
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { context, type Context, propagation, trace } from '@opentelemetry/api';
+import { context, type Context, propagation, type SpanContext, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
   InMemorySpanExporter,
@@ -9,7 +9,17 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { contextFromHeaders, inSpan, linksTo, startSpan, traceCarrierOf } from './spans.js';
+import {
+  contextFromHeaders,
+  inSpan,
+  linksTo,
+  producerSpan,
+  startSpan,
+  traceCarrierOf,
+  traceLogFields,
+} from './spans.js';
+
+const TRACE = '0af7651916cd43dd8448eb211c80319c';
 
 /** Roots named "sampled" are sampled, every other root is not; children follow their parent. */
 const exporter = new InMemorySpanExporter();
@@ -44,18 +54,41 @@ describe('the service’s spans under a sampler', () => {
     expect(exported()).toEqual(['decode', 'commit', 'sampled']);
   });
 
-  it('starts no child under a span it did not sample, and propagates that trace as not sampled', async () => {
+  it('runs the work of a trace it did not sample with no span, and propagates that trace as not sampled', async () => {
     let carried: ReturnType<typeof traceCarrierOf> = null;
-    await inSpan('not sampled', {}, async (root) => {
+    let logged: ReturnType<typeof traceLogFields> = {};
+    let root: SpanContext | undefined;
+    await inSpan('not sampled', {}, async (span) => {
+      root = span.spanContext();
+      // Nothing for an instrumentation (pg) to hang a child on.
+      expect(trace.getActiveSpan()).toBeUndefined();
       await inSpan('decode', {}, (child) => {
-        expect(child.spanContext()).toEqual(root.spanContext());
+        expect(child.isRecording()).toBe(false);
         carried = traceCarrierOf();
+        logged = traceLogFields();
         return Promise.resolve();
       });
-      expect(startSpan('commit', {}).spanContext()).toEqual(root.spanContext());
+      expect(startSpan('commit', {}).isRecording()).toBe(false);
     });
     expect(exported()).toEqual([]);
-    expect(carried).toEqual({ traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/) });
+    expect(carried).toEqual({ traceparent: `00-${root?.traceId}-${root?.spanId}-00` });
+    expect(logged).toEqual({ trace_id: root?.traceId, span_id: root?.spanId });
+  });
+
+  it('publishes a message of a sampled trace in a span its headers name', () => {
+    const sent = producerSpan('publish OrderCalculated', { traceparent: `00-${TRACE}-b7ad6b7169203331-01` }, {});
+    sent.span.end();
+    const [span] = exporter.getFinishedSpans();
+    expect(span.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+    expect(sent.headers).toEqual({ traceparent: `00-${TRACE}-${span.spanContext().spanId}-01` });
+  });
+
+  it('sends a message of a trace not sampled with the trace as it was carried, and no span', () => {
+    const carrier = { traceparent: `00-${TRACE}-b7ad6b7169203331-00`, tracestate: 'vendor=value' };
+    const sent = producerSpan('publish OrderCalculated', carrier, {});
+    sent.span.end();
+    expect(exported()).toEqual([]);
+    expect(sent.headers).toBe(carrier);
   });
 
   it('continues a sender’s sampled trace, though the remote parent records nothing here', async () => {

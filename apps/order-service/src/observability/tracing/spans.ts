@@ -2,6 +2,8 @@ import {
   type Attributes,
   type Context,
   context,
+  createContextKey,
+  INVALID_SPAN_CONTEXT,
   type Link,
   propagation,
   ROOT_CONTEXT,
@@ -31,6 +33,18 @@ export const activeContext = (): Context => context.active();
 /** The span a context holds: the HTTP instrumentation's server span, for a request. */
 export const spanIn = (given: Context): Span | undefined => trace.getSpan(given);
 
+/**
+ * Work of a trace this process does not sample runs with no span in its context, so that what is
+ * instrumented (pg statements) skips its own work at once; the context keeps the trace as a carrier
+ * instead, for the messages the work sends and its log lines.
+ */
+const SAMPLED_OUT = createContextKey('order-service.sampled-out-trace');
+
+/** What work of a sampled-out trace is handed: it records nothing, as a sampled-out span would not. */
+const SAMPLED_OUT_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+const sampledOutCarrier = (given: Context) => given.getValue(SAMPLED_OUT) as TraceCarrier | undefined;
+
 /** The trace a message's headers continue, or none (the span started in it begins a new trace). */
 export function contextFromHeaders(headers: Record<string, unknown> | undefined): Context {
   return headers === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, headers);
@@ -42,6 +56,8 @@ export function contextFromCarrier(carrier: TraceCarrier | null): Context {
 
 /** The active (or given) context as `traceparent`/`tracestate`; null when nothing is traced. */
 export function traceCarrierOf(from: Context = context.active()): TraceCarrier | null {
+  const sampledOut = sampledOutCarrier(from);
+  if (sampledOut) return sampledOut;
   const carrier: Partial<TraceCarrier> = {};
   propagation.inject(from, carrier);
   return carrier.traceparent === undefined ? null : (carrier as TraceCarrier);
@@ -57,29 +73,42 @@ export function linksTo(contexts: readonly Context[]): Link[] {
 }
 
 /**
- * The span of a trace this process decided not to sample: a child of it would record nothing
- * either, so none is started (the sampler, ids and a context switch saved per piece of work);
- * the work runs in the parent's trace, and what it propagates says "not sampled" just the same.
+ * Whether work in this context belongs to a trace this process did not sample: marked so, or under
+ * a local span that records nothing (a REST request the HTTP instrumentation sampled out). A child
+ * would record nothing either, so none is started.
  */
-function unsampledLocalParent(parent: Context): Span | undefined {
+function sampledOut(parent: Context): boolean {
+  if (sampledOutCarrier(parent)) return true;
   const span = trace.getSpan(parent);
-  return span !== undefined && !span.isRecording() && !span.spanContext().isRemote ? span : undefined;
+  return span !== undefined && !span.isRecording() && !span.spanContext().isRemote;
+}
+
+/** The context for the work of a span the sampler did not record: no span, its trace kept as a carrier. */
+function sampledOutContext(parent: Context, span: Span): Context {
+  const carrier = traceCarrierOf(trace.setSpan(ROOT_CONTEXT, span));
+  const withoutSpan = trace.deleteSpan(parent);
+  return carrier === null ? withoutSpan : withoutSpan.setValue(SAMPLED_OUT, carrier);
 }
 
 export interface SpanOptions {
   readonly kind?: SpanKind;
+  /** Set only on a span that records: an unrecorded one is not worth checking them. */
   readonly attributes?: Attributes;
   readonly links?: Link[];
   /** The parent; the active context when not given. */
   readonly parent?: Context;
 }
 
-/** Runs `work` in a new active span, ended when it settles; an error it throws marks the span failed. */
+/**
+ * Runs `work` in a new active span, ended when it settles; an error it throws marks the span failed.
+ * Under a trace not sampled, `work` runs with no span (see SAMPLED_OUT).
+ */
 export function inSpan<T>(name: string, options: SpanOptions, work: (span: Span) => Promise<T>): Promise<T> {
-  const { parent = context.active(), ...spanOptions } = options;
-  const unsampled = unsampledLocalParent(parent);
-  if (unsampled) return context.with(parent, () => work(unsampled));
-  return tracer.startActiveSpan(name, spanOptions, parent, async (span) => {
+  const { parent = context.active() } = options;
+  if (sampledOut(parent)) return context.with(parent, () => work(SAMPLED_OUT_SPAN));
+  const span = started(name, options, parent);
+  if (!span.isRecording()) return context.with(sampledOutContext(parent, span), () => work(span));
+  return context.with(trace.setSpan(parent, span), async () => {
     try {
       return await work(span);
     } catch (error) {
@@ -93,10 +122,33 @@ export function inSpan<T>(name: string, options: SpanOptions, work: (span: Span)
 
 /** A span the caller ends itself, not made active: for work that settles in a callback. */
 export function startSpan(name: string, options: SpanOptions): Span {
-  const { parent = context.active(), ...spanOptions } = options;
-  const unsampled = unsampledLocalParent(parent);
-  if (unsampled) return trace.wrapSpanContext(unsampled.spanContext());
-  return tracer.startSpan(name, spanOptions, parent);
+  const { parent = context.active() } = options;
+  return sampledOut(parent) ? SAMPLED_OUT_SPAN : started(name, options, parent);
+}
+
+function started(name: string, { kind, links, attributes }: SpanOptions, parent: Context): Span {
+  const span = tracer.startSpan(name, { kind, links }, parent);
+  if (attributes && span.isRecording()) span.setAttributes(attributes);
+  return span;
+}
+
+/**
+ * The span of a message sent for work done earlier, whose trace `carrier` kept, and the headers
+ * that name it; a trace not sampled goes on as it was carried, without a span.
+ */
+export function producerSpan(
+  name: string,
+  carrier: TraceCarrier | null,
+  attributes: Attributes,
+): { span: Span; headers: TraceCarrier | null } {
+  if (carrier !== null && !isSampled(carrier)) return { span: SAMPLED_OUT_SPAN, headers: carrier };
+  const span = startSpan(name, { kind: SpanKind.PRODUCER, parent: contextFromCarrier(carrier), attributes });
+  return { span, headers: span.isRecording() ? traceCarrierOf(trace.setSpan(ROOT_CONTEXT, span)) : carrier };
+}
+
+/** The sampled flag of a W3C `traceparent` (version-traceid-parentid-flags). */
+function isSampled({ traceparent }: TraceCarrier): boolean {
+  return (Number.parseInt(traceparent.slice(-2), 16) & TraceFlags.SAMPLED) !== 0;
 }
 
 export function withSpan<T>(span: Span, work: () => T, parent: Context = context.active()): T {
@@ -114,7 +166,12 @@ export function failed(span: Span, error: unknown): void {
 
 /** What the log lines written in a traced piece of work carry, next to the correlation id. */
 export function traceLogFields(): { trace_id?: string; span_id?: string } {
-  const spanContext = trace.getActiveSpan()?.spanContext();
-  if (!spanContext || !trace.isSpanContextValid(spanContext)) return {};
-  return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
+  const active = context.active();
+  const spanContext = trace.getSpanContext(active);
+  if (spanContext && trace.isSpanContextValid(spanContext)) {
+    return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
+  }
+  // version "00", then 32 hex digits of trace id and 16 of span id, each after a "-".
+  const carried = sampledOutCarrier(active)?.traceparent;
+  return carried ? { trace_id: carried.slice(3, 35), span_id: carried.slice(36, 52) } : {};
 }

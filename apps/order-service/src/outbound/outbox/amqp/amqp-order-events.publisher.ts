@@ -1,14 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { errorMessage } from '../../../observability/error-message.js';
 import {
-  contextFromCarrier,
   failed,
+  producerSpan,
   type Span,
-  SpanKind,
   SpanStatusCode,
-  startSpan,
-  traceCarrierOf,
-  withSpan,
+  type TraceCarrier,
 } from '../../../observability/tracing/spans.js';
 import { AmqpPublisher, type MandatoryMessage, type MandatoryOutcome } from '../../amqp/amqp-publisher.js';
 import { OutboxRelaySettings } from '../outbox-relay.settings.js';
@@ -54,11 +51,11 @@ export class AmqpOrderEventsPublisher {
    * whichever replica, the row goes out.
    */
   async publishAll(messages: readonly CommittedOutboxMessage[]): Promise<PublishRound> {
-    const spans = messages.map((message) => this.publishSpan(message));
+    const traced = messages.map((message) => this.publishSpan(message));
     const outcomes = await this.publisher.publishAllMandatory(
-      messages.map((message, index) => this.mandatory(message, spans[index])),
+      messages.map((message, index) => this.mandatory(message, traced[index].headers)),
     );
-    outcomes.forEach((outcome, index) => endPublishSpan(spans[index], outcome));
+    outcomes.forEach((outcome, index) => endPublishSpan(traced[index].span, outcome));
     const published = messages.filter((_, index) => isRouted(outcomes[index]));
     const failed = messages.filter((_, index) => !isRouted(outcomes[index]));
     const firstFailure = outcomes.findIndex((outcome) => !isRouted(outcome));
@@ -69,22 +66,17 @@ export class AmqpOrderEventsPublisher {
     };
   }
 
-  private publishSpan(message: CommittedOutboxMessage): Span {
-    return startSpan(`publish ${message.eventType}`, {
-      kind: SpanKind.PRODUCER,
-      parent: contextFromCarrier(message.traceContext),
-      attributes: {
-        'messaging.system': 'rabbitmq',
-        'messaging.operation.type': 'send',
-        'messaging.destination.name': this.settings.exchange,
-        'messaging.message.id': message.eventId,
-        'order_service.outbox.row': message.id,
-      },
+  private publishSpan(message: CommittedOutboxMessage) {
+    return producerSpan(`publish ${message.eventType}`, message.traceContext, {
+      'messaging.system': 'rabbitmq',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': this.settings.exchange,
+      'messaging.message.id': message.eventId,
+      'order_service.outbox.row': message.id,
     });
   }
 
-  private mandatory(message: CommittedOutboxMessage, span: Span): MandatoryMessage {
-    const traceHeaders = withSpan(span, () => traceCarrierOf());
+  private mandatory(message: CommittedOutboxMessage, traceHeaders: TraceCarrier | null): MandatoryMessage {
     return {
       exchange: this.settings.exchange,
       routingKey: this.routingKeyOf(message.eventType),
