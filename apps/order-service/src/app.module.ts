@@ -14,7 +14,7 @@ import {
 } from '@app/ordering';
 import { DataSource } from 'typeorm';
 import { Environment } from './config/environment.js';
-import { inboundPrefetchOf } from './config/inbound-prefetch.js';
+import { inboundPrefetchOf, intakeBatchSizeOf } from './config/inbound-prefetch.js';
 import { AmqpHealthIndicator } from './health/amqp.health-indicator.js';
 import { HealthHttpController } from './health/health.http-controller.js';
 import { HealthProbes } from './health/health-probes.js';
@@ -124,7 +124,7 @@ const messagingProviders = [
   {
     provide: OrderIntakeSettings,
     useFactory: (environment: Environment) =>
-      new OrderIntakeSettings({ batchSize: environment.INBOUND_BATCH_SIZE, batchesInFlight: BATCHES_IN_FLIGHT }),
+      new OrderIntakeSettings({ batchSize: intakeBatchSizeOf(environment), batchesInFlight: BATCHES_IN_FLIGHT }),
     inject: [Environment],
   },
   OrderIntakeBatcher,

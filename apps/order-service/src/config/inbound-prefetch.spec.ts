@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidConfigurationError, loadEnvironment } from './environment.js';
-import { inboundPrefetchOf } from './inbound-prefetch.js';
+import { inboundPrefetchOf, intakeBatchSizeOf } from './inbound-prefetch.js';
 
 const MIB = 1024 * 1024;
 const prefetchWith = (settings: Record<string, number>) =>
@@ -41,5 +41,24 @@ describe('inboundPrefetchOf', () => {
     expect(() => prefetchWith({ INBOUND_MAX_BYTES_IN_HAND: 4 * MIB, PAYMENTS_MAX_MESSAGE_BYTES: 64 * 1024 })).toThrow(
       InvalidConfigurationError,
     );
+  });
+});
+
+describe('intakeBatchSizeOf', () => {
+  const batchWith = (settings: Record<string, number>) =>
+    intakeBatchSizeOf(loadEnvironment(Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)]))));
+
+  it('takes half the default window, so that one batch gathers while another commits', () => {
+    expect(batchWith({})).toBe(60);
+  });
+
+  it('keeps INBOUND_BATCH_SIZE when the window holds two such batches', () => {
+    expect(batchWith({ INBOUND_PREFETCH: 1000, INBOUND_MAX_BYTES_IN_HAND: 8 * 1024 * MIB })).toBe(250);
+    expect(batchWith({ INBOUND_BATCH_SIZE: 20 })).toBe(20);
+  });
+
+  it('halves the window the budget left, not the one configured', () => {
+    // (64 MiB − 200 payments × 64 KiB) / 4 MiB = 12 orders in hand.
+    expect(batchWith({ INBOUND_PREFETCH: 1000, INBOUND_MAX_BYTES_IN_HAND: 64 * MIB })).toBe(6);
   });
 });

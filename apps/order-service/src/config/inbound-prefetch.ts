@@ -53,3 +53,12 @@ export function inboundPrefetchOf(environment: Environment): InboundPrefetch {
   );
   return { orders, payments, lowered };
 }
+
+/**
+ * Orders per shared transaction: INBOUND_BATCH_SIZE, but at most half the orders' window, so that
+ * a full batch can gather while the one before it commits (the second transaction the batcher
+ * allows); a batch as large as the window would leave nothing to gather.
+ */
+export function intakeBatchSizeOf(environment: Environment): number {
+  return Math.min(environment.INBOUND_BATCH_SIZE, Math.ceil(inboundPrefetchOf(environment).orders / 2));
+}
