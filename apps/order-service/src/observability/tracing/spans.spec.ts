@@ -17,6 +17,7 @@ import {
   startSpan,
   traceCarrierOf,
   traceLogFields,
+  withSpan,
 } from './spans.js';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
@@ -68,7 +69,9 @@ describe('the service’s spans under a sampler', () => {
         logged = traceLogFields();
         return Promise.resolve();
       });
-      expect(startSpan('commit', {}).isRecording()).toBe(false);
+      const commit = startSpan('commit', {});
+      expect(commit.isRecording()).toBe(false);
+      withSpan(commit, () => expect(trace.getActiveSpan()).toBeUndefined());
     });
     expect(exported()).toEqual([]);
     expect(carried).toEqual({ traceparent: `00-${root?.traceId}-${root?.spanId}-00` });

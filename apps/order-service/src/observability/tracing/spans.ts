@@ -151,8 +151,9 @@ function isSampled({ traceparent }: TraceCarrier): boolean {
   return (Number.parseInt(traceparent.slice(-2), 16) & TraceFlags.SAMPLED) !== 0;
 }
 
+/** Runs `work` with `span` active; a span that records nothing is never made active (see SAMPLED_OUT). */
 export function withSpan<T>(span: Span, work: () => T, parent: Context = context.active()): T {
-  return context.with(trace.setSpan(parent, span), work);
+  return context.with(span.isRecording() ? trace.setSpan(parent, span) : parent, work);
 }
 
 export function withContext<T>(given: Context, work: () => T): T {
