@@ -68,7 +68,7 @@ describe('OutboxRelay against a real Postgres and RabbitMQ', () => {
               now() - $2::interval
        FROM unnest($1::uuid[]) AS id
        RETURNING id, event_id AS "eventId", event_type AS "eventType", correlation_id AS "correlationId",
-                 payload::text AS payload, occurred_at AS "occurredAt"`,
+                 payload::text AS payload, occurred_at AS "occurredAt", trace_context AS "traceContext"`,
       [Array.from({ length: count }, () => randomUUID()), age],
     );
   const pendingEvents = async (count: number, age?: string): Promise<string[]> =>

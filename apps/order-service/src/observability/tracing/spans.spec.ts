@@ -17,6 +17,7 @@ import {
   startSpan,
   traceCarrierOf,
   traceLogFields,
+  type TraceCarrier,
   withSpan,
 } from './spans.js';
 
@@ -99,6 +100,15 @@ describe('the service’s spans under a sampler', () => {
     await inSpan('process order.placed', { parent: remote }, () => Promise.resolve());
     const [span] = exporter.getFinishedSpans();
     expect(span.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+  });
+
+  it('sends a message whose stored trace is malformed or missing as one of no trace, without failing', () => {
+    for (const stored of [undefined, {}, { traceparent: 'not a traceparent' }]) {
+      const sent = producerSpan('publish OrderCalculated', stored as unknown as TraceCarrier, {});
+      sent.span.end();
+      expect(sent.headers).toBeNull();
+    }
+    expect(exported()).toEqual([]);
   });
 
   it('links only the sampled traces of a shared piece of work', () => {

@@ -141,12 +141,21 @@ export function producerSpan(
   carrier: TraceCarrier | null,
   attributes: Attributes,
 ): { span: Span; headers: TraceCarrier | null } {
-  if (carrier !== null && !isSampled(carrier)) return { span: SAMPLED_OUT_SPAN, headers: carrier };
-  const span = startSpan(name, { kind: SpanKind.PRODUCER, parent: contextFromCarrier(carrier), attributes });
-  return { span, headers: span.isRecording() ? traceCarrierOf(trace.setSpan(ROOT_CONTEXT, span)) : carrier };
+  // Read back from a table: anything but a well-formed traceparent counts as no trace at all.
+  const stored = isCarrier(carrier) ? carrier : null;
+  if (stored !== null && !isSampled(stored)) return { span: SAMPLED_OUT_SPAN, headers: stored };
+  const span = startSpan(name, { kind: SpanKind.PRODUCER, parent: contextFromCarrier(stored), attributes });
+  return { span, headers: span.isRecording() ? traceCarrierOf(trace.setSpan(ROOT_CONTEXT, span)) : stored };
 }
 
-/** The sampled flag of a W3C `traceparent` (version-traceid-parentid-flags). */
+/** W3C `traceparent`: version, trace id, parent span id and flags, in lower-case hex. */
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+function isCarrier(value: unknown): value is TraceCarrier {
+  const traceparent = typeof value === 'object' && value !== null && 'traceparent' in value ? value.traceparent : null;
+  return typeof traceparent === 'string' && TRACEPARENT.test(traceparent);
+}
+
 function isSampled({ traceparent }: TraceCarrier): boolean {
   return (Number.parseInt(traceparent.slice(-2), 16) & TraceFlags.SAMPLED) !== 0;
 }
