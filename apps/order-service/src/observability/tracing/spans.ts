@@ -50,7 +50,7 @@ export function contextFromHeaders(headers: Record<string, unknown> | undefined)
   return headers === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, headers);
 }
 
-export function contextFromCarrier(carrier: TraceCarrier | null): Context {
+function contextFromCarrier(carrier: TraceCarrier | null): Context {
   return carrier === null ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, carrier);
 }
 
@@ -62,6 +62,9 @@ export function traceCarrierOf(from: Context = context.active()): TraceCarrier |
   propagation.inject(from, carrier);
   return carrier.traceparent === undefined ? null : (carrier as TraceCarrier);
 }
+
+/** The carrier that names `span` itself, whatever context it was started in. */
+const carrierOfSpan = (span: Span) => traceCarrierOf(trace.setSpan(ROOT_CONTEXT, span));
 
 /** Links to the sampled spans of the contexts given: several traces that share one piece of work. */
 export function linksTo(contexts: readonly Context[]): Link[] {
@@ -85,7 +88,7 @@ function sampledOut(parent: Context): boolean {
 
 /** The context for the work of a span the sampler did not record: no span, its trace kept as a carrier. */
 function sampledOutContext(parent: Context, span: Span): Context {
-  const carrier = traceCarrierOf(trace.setSpan(ROOT_CONTEXT, span));
+  const carrier = carrierOfSpan(span);
   const withoutSpan = trace.deleteSpan(parent);
   return carrier === null ? withoutSpan : withoutSpan.setValue(SAMPLED_OUT, carrier);
 }
@@ -145,7 +148,7 @@ export function producerSpan(
   const stored = isCarrier(carrier) ? carrier : null;
   if (stored !== null && !isSampled(stored)) return { span: SAMPLED_OUT_SPAN, headers: stored };
   const span = startSpan(name, { kind: SpanKind.PRODUCER, parent: contextFromCarrier(stored), attributes });
-  return { span, headers: span.isRecording() ? traceCarrierOf(trace.setSpan(ROOT_CONTEXT, span)) : stored };
+  return { span, headers: span.isRecording() ? carrierOfSpan(span) : stored };
 }
 
 /** W3C `traceparent`: version, trace id, parent span id and flags, in lower-case hex. */
