@@ -136,6 +136,23 @@ describe('traces: one order from product A to product B', () => {
     await eventually(() => (shared.links.every(({ spanId }) => intakes.has(spanId)) ? true : undefined));
   });
 
+  it('carries a trace its sender did not sample through the outbox to product B, recording none of it', async () => {
+    const order = anOrderMessage();
+    const traceId = 'cc'.repeat(16);
+    await broker.publish(order, { headers: { traceparent: `00-${traceId}-${'dd'.repeat(8)}-00` } });
+    const message = await eventually(() => received.find(({ externalId }) => externalId === order.externalId));
+
+    // What the relay sent product B as the message's traceparent: the same trace, still not sampled.
+    const [row] = await database.query<{ trace_context: { traceparent: string } }>(
+      `SELECT trace_context FROM outbox WHERE aggregate_id = $1 AND event_type = 'OrderCalculated'`,
+      [message.orderId],
+    );
+    expect(row.trace_context.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-00$`));
+    // Every process exports within 50 ms: a second later, nothing of that trace has come.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(receiver.trace(traceId)).toEqual([]);
+  });
+
   it('names the REST handler in the trace of the request that calls it', async () => {
     const [message] = received;
     const traceId = 'aa'.repeat(16);
