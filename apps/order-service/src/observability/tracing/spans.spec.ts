@@ -79,6 +79,23 @@ describe('the service’s spans under a sampler', () => {
     expect(logged).toEqual({ trace_id: root?.traceId, span_id: root?.spanId });
   });
 
+  it('carries a sender’s trace it does not sample on, with its tracestate, in the headers it writes', async () => {
+    const remote = contextFromHeaders({
+      traceparent: `00-${TRACE}-b7ad6b7169203331-00`,
+      tracestate: 'vendor=value',
+    });
+    let carried: ReturnType<typeof traceCarrierOf> = null;
+    let delivery: SpanContext | undefined;
+    await inSpan('process order.placed', { parent: remote }, (span) => {
+      delivery = span.spanContext();
+      carried = traceCarrierOf();
+      return Promise.resolve();
+    });
+    expect(delivery?.spanId).not.toBe('b7ad6b7169203331');
+    expect(carried).toEqual({ traceparent: `00-${TRACE}-${delivery?.spanId}-00`, tracestate: 'vendor=value' });
+    expect(exported()).toEqual([]);
+  });
+
   it('publishes a message of a sampled trace in a span its headers name', () => {
     const sent = producerSpan('publish OrderCalculated', { traceparent: `00-${TRACE}-b7ad6b7169203331-01` }, {});
     sent.span.end();

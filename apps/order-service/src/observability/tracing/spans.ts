@@ -8,6 +8,7 @@ import {
   propagation,
   ROOT_CONTEXT,
   type Span,
+  type SpanContext,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -58,13 +59,24 @@ function contextFromCarrier(carrier: TraceCarrier | null): Context {
 export function traceCarrierOf(from: Context = context.active()): TraceCarrier | null {
   const sampledOut = sampledOutCarrier(from);
   if (sampledOut) return sampledOut;
-  const carrier: Partial<TraceCarrier> = {};
-  propagation.inject(from, carrier);
-  return carrier.traceparent === undefined ? null : (carrier as TraceCarrier);
+  const spanContext = trace.getSpanContext(from);
+  return spanContext ? carrierOf(spanContext) : null;
 }
 
-/** The carrier that names `span` itself, whatever context it was started in. */
-const carrierOfSpan = (span: Span) => traceCarrierOf(trace.setSpan(ROOT_CONTEXT, span));
+/** The carrier that names `span` itself; null for the API's no-op span (tracing off). */
+const carrierOfSpan = (span: Span) => carrierOf(span.spanContext());
+
+/**
+ * W3C trace context, written here rather than by the propagator: it runs for every order, sampled
+ * or not, and the propagator's injection (through a context made for it) cost more than the rest.
+ */
+function carrierOf(spanContext: SpanContext): TraceCarrier | null {
+  if (!trace.isSpanContextValid(spanContext)) return null;
+  const { traceId, spanId, traceFlags, traceState } = spanContext;
+  const traceparent = `00-${traceId}-${spanId}-0${(traceFlags & TraceFlags.SAMPLED).toString(16)}`;
+  const tracestate = traceState?.serialize();
+  return tracestate ? { traceparent, tracestate } : { traceparent };
+}
 
 /** Links to the sampled spans of the contexts given: several traces that share one piece of work. */
 export function linksTo(contexts: readonly Context[]): Link[] {
@@ -89,7 +101,7 @@ function sampledOut(parent: Context): boolean {
 /** The context for the work of a span the sampler did not record: no span, its trace kept as a carrier. */
 function sampledOutContext(parent: Context, span: Span): Context {
   const carrier = carrierOfSpan(span);
-  const withoutSpan = trace.deleteSpan(parent);
+  const withoutSpan = trace.getSpan(parent) === undefined ? parent : trace.deleteSpan(parent);
   return carrier === null ? withoutSpan : withoutSpan.setValue(SAMPLED_OUT, carrier);
 }
 
