@@ -1,3 +1,4 @@
+import { onTestFailed } from 'vitest';
 import { declareTopology, topologyOf } from '../../../apps/order-service/src/outbound/amqp/amqp-topology.js';
 import { anOrderMessage, type OrderMessage } from '../../fixtures/order.mother.js';
 import { serviceEnvironment } from '../../support/order-service.env.js';
@@ -113,6 +114,7 @@ export class FaultScenario {
   async startService(options: ServiceOptions = {}): Promise<ServiceProcess> {
     const service = ServiceProcess.launch(this.serviceEnvironment(options));
     this.services.push(service);
+    onTestFailed(() => printLogTail([service]));
     await service.waitForLog(READY_LINE, 30_000);
     return service;
   }
@@ -123,6 +125,7 @@ export class FaultScenario {
    */
   superviseService(options: ServiceOptions = {}): Supervised {
     const supervised = { processes: [] as ServiceProcess[], deaths: 0 };
+    onTestFailed(() => printLogTail(supervised.processes));
     const run = async () => {
       while (!this.closing) {
         const service = ServiceProcess.launch(this.serviceEnvironment(options));
@@ -228,6 +231,24 @@ export class FaultScenario {
     await this.broker.deleteAll();
     await this.broker.close();
     await this.database.drop();
+  }
+}
+
+/**
+ * What a failed scenario shows of each service's log, a CI run's only account of the service's side:
+ * its latest lines but those about one message each (connections, warnings, errors, a crash's stderr).
+ */
+const LOG_LINES_SHOWN = 80;
+
+function printLogTail(services: readonly ServiceProcess[]): void {
+  for (const service of services) {
+    const notable = service.logs
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !(line.includes('"level":"info"') && line.includes('"messageId"')))
+      .slice(-LOG_LINES_SHOWN);
+    console.log(
+      `[reliability] ${service.name}: its last ${notable.length} lines but those about one message\n${notable.join('\n')}`,
+    );
   }
 }
 
