@@ -12,12 +12,13 @@ import { measureSteady } from './steady.phase.js';
 
 /*
  * `BENCH_TRACING=N npm run bench`: what tracing costs the service. N rounds, each running the drain
- * and the first steady phase three times, one service process each, in turn: tracing off, on at
- * 100 % and on at 10 % (parentbased_traceidratio), exporting OTLP (http/protobuf, the default) to
- * a receiver in this process that reads and drops what it is sent. Alternating within a round puts
- * the three under the same minute's machine, each round starting with the next mode, and each
- * round's ratios are taken against its own "off" run; the report gives their medians. BENCH_TRACING_BASELINE=<another build's main.js> adds
- * a fourth run each round, of that build (the release before tracing), to hold "off" against.
+ * and the first steady phase four times, one service process each, in turn: tracing off, on at
+ * 100 %, on at 10 % (parentbased_traceidratio) and on with nothing sampled (always_off), exporting
+ * OTLP (http/protobuf, the default) to a receiver in this process that reads and drops what it is
+ * sent. Alternating within a round puts the modes under the same minute's machine, each round
+ * starting with the next mode, and each round's ratios are taken against its own "off" run; the
+ * report gives their medians. BENCH_TRACING_BASELINE=<another build's main.js> adds a fifth run
+ * each round, of that build (the release before tracing), to hold "off" against.
  */
 
 const API_KEY = 'bench-api-key-0123456789';
@@ -41,6 +42,12 @@ const MODES: readonly TracingMode[] = [
       OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
       OTEL_TRACES_SAMPLER_ARG: '0.1',
     }),
+  },
+  // Everything a trace costs for every order (SDK, instrumentations, the carrier in the outbox and
+  // the headers), with nothing recorded: the rest of "on, 10 %" is the price of what it records.
+  {
+    name: 'on, none sampled',
+    environment: (endpoint) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_SAMPLER: 'always_off' }),
   },
   ...(BASELINE ? [{ name: 'baseline build', environment: () => ({}), entry: BASELINE }] : []),
 ];
