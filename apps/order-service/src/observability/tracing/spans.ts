@@ -36,7 +36,7 @@ export const spanIn = (given: Context): Span | undefined => trace.getSpan(given)
 
 /**
  * Work of a trace this process does not sample runs with no span in its context, so that what is
- * instrumented (pg statements) skips its own work at once; the context keeps the trace as a carrier
+ * instrumented (pg statements) skips its own work at once; the context keeps that span's context
  * instead, for the messages the work sends and its log lines.
  */
 const SAMPLED_OUT = createContextKey('order-service.sampled-out-trace');
@@ -44,7 +44,15 @@ const SAMPLED_OUT = createContextKey('order-service.sampled-out-trace');
 /** What work of a sampled-out trace is handed: it records nothing, as a sampled-out span would not. */
 const SAMPLED_OUT_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
-const sampledOutCarrier = (given: Context) => given.getValue(SAMPLED_OUT) as TraceCarrier | undefined;
+const sampledOutSpanContext = (given: Context) => given.getValue(SAMPLED_OUT) as SpanContext | undefined;
+
+/** The trace the work in `given` belongs to, sampled or not; none when nothing is traced. */
+function tracedSpanContext(given: Context): SpanContext | undefined {
+  const sampledOut = sampledOutSpanContext(given);
+  if (sampledOut) return sampledOut;
+  const spanContext = trace.getSpanContext(given);
+  return spanContext && trace.isSpanContextValid(spanContext) ? spanContext : undefined;
+}
 
 /** The trace a message's headers continue, or none (the span started in it begins a new trace). */
 export function contextFromHeaders(headers: Record<string, unknown> | undefined): Context {
@@ -57,22 +65,15 @@ function contextFromCarrier(carrier: TraceCarrier | null): Context {
 
 /** The active (or given) context as `traceparent`/`tracestate`; null when nothing is traced. */
 export function traceCarrierOf(from: Context = context.active()): TraceCarrier | null {
-  const sampledOut = sampledOutCarrier(from);
-  if (sampledOut) return sampledOut;
-  const spanContext = trace.getSpanContext(from);
+  const spanContext = tracedSpanContext(from);
   return spanContext ? carrierOf(spanContext) : null;
 }
-
-/** The carrier that names `span` itself; null for the API's no-op span (tracing off). */
-const carrierOfSpan = (span: Span) => carrierOf(span.spanContext());
 
 /**
  * W3C trace context, written here rather than by the propagator: it runs for every order, sampled
  * or not, and the propagator's injection (through a context made for it) cost more than the rest.
  */
-function carrierOf(spanContext: SpanContext): TraceCarrier | null {
-  if (!trace.isSpanContextValid(spanContext)) return null;
-  const { traceId, spanId, traceFlags, traceState } = spanContext;
+function carrierOf({ traceId, spanId, traceFlags, traceState }: SpanContext): TraceCarrier {
   const traceparent = `00-${traceId}-${spanId}-0${(traceFlags & TraceFlags.SAMPLED).toString(16)}`;
   const tracestate = traceState?.serialize();
   return tracestate ? { traceparent, tracestate } : { traceparent };
@@ -93,16 +94,19 @@ export function linksTo(contexts: readonly Context[]): Link[] {
  * would record nothing either, so none is started.
  */
 function sampledOut(parent: Context): boolean {
-  if (sampledOutCarrier(parent)) return true;
+  if (sampledOutSpanContext(parent)) return true;
   const span = trace.getSpan(parent);
   return span !== undefined && !span.isRecording() && !span.spanContext().isRemote;
 }
 
-/** The context for the work of a span the sampler did not record: no span, its trace kept as a carrier. */
+/**
+ * The context for the work of a span the sampler did not record: no span, its context kept beside
+ * (none for the API's no-op span: tracing off).
+ */
 function sampledOutContext(parent: Context, span: Span): Context {
-  const carrier = carrierOfSpan(span);
   const withoutSpan = trace.getSpan(parent) === undefined ? parent : trace.deleteSpan(parent);
-  return carrier === null ? withoutSpan : withoutSpan.setValue(SAMPLED_OUT, carrier);
+  const spanContext = span.spanContext();
+  return trace.isSpanContextValid(spanContext) ? withoutSpan.setValue(SAMPLED_OUT, spanContext) : withoutSpan;
 }
 
 export interface SpanOptions {
@@ -160,7 +164,7 @@ export function producerSpan(
   const stored = isCarrier(carrier) ? carrier : null;
   if (stored !== null && !isSampled(stored)) return { span: SAMPLED_OUT_SPAN, headers: stored };
   const span = startSpan(name, { kind: SpanKind.PRODUCER, parent: contextFromCarrier(stored), attributes });
-  return { span, headers: span.isRecording() ? carrierOfSpan(span) : stored };
+  return { span, headers: span.isRecording() ? carrierOf(span.spanContext()) : stored };
 }
 
 /** W3C `traceparent`: version, trace id, parent span id and flags, in lower-case hex. */
@@ -191,12 +195,6 @@ export function failed(span: Span, error: unknown): void {
 
 /** What the log lines written in a traced piece of work carry, next to the correlation id. */
 export function traceLogFields(): { trace_id?: string; span_id?: string } {
-  const active = context.active();
-  const spanContext = trace.getSpanContext(active);
-  if (spanContext && trace.isSpanContextValid(spanContext)) {
-    return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
-  }
-  // version "00", then 32 hex digits of trace id and 16 of span id, each after a "-".
-  const carried = sampledOutCarrier(active)?.traceparent;
-  return carried ? { trace_id: carried.slice(3, 35), span_id: carried.slice(36, 52) } : {};
+  const spanContext = tracedSpanContext(context.active());
+  return spanContext ? { trace_id: spanContext.traceId, span_id: spanContext.spanId } : {};
 }
