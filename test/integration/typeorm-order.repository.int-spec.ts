@@ -1,5 +1,6 @@
 import { ConcurrentModificationError, DependencyUnavailableError, Order, PlacedOrder } from '@app/ordering';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PendingSaves } from '../../apps/order-service/src/outbound/postgres/batch/pending-saves.js';
 import { TypeOrmOrderRepository } from '../../apps/order-service/src/outbound/postgres/typeorm-order.repository.js';
 import { TypeOrmUnitOfWork } from '../../apps/order-service/src/outbound/postgres/typeorm-unit-of-work.js';
 import { anOrderMessage, largestLegalOrderMessage, PRODUCT_A_ORIGIN } from '../fixtures/order.mother.js';
@@ -83,6 +84,25 @@ describe('TypeOrmOrderRepository against a real Postgres', () => {
     const staler = Order.restore({ ...stale.toSnapshot(), status: 'RECEIVED', version: 0 });
     staler.calculate(PRODUCT_A_ORIGIN, new Date());
     await expect(unitOfWork.run(() => repository.save(staler))).rejects.toBeInstanceOf(ConcurrentModificationError);
+  });
+
+  it('finds the orders a save changes by primary key, not by scanning the table', async () => {
+    const stored = Array.from({ length: 2000 }, () => receivedOrder());
+    await unitOfWork.run(() => Promise.all(stored.map((order) => repository.add(order))));
+    await database.query('ANALYZE orders');
+    const saves = new PendingSaves();
+    for (const order of stored.slice(0, 10)) {
+      order.calculate(PRODUCT_A_ORIGIN, new Date());
+      saves.add(order);
+    }
+    const { sql, parameters } = saves.statement()!;
+
+    const [{ 'QUERY PLAN': plan }] = await database.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`, [
+      ...parameters,
+    ]);
+    const scans = JSON.stringify(plan).match(/"Node Type":"[^"]*Scan"[^{}]*"Relation Name":"orders"/g) ?? [];
+    expect(scans).not.toHaveLength(0);
+    expect(scans.filter((scan) => scan.includes('Seq Scan'))).toEqual([]);
   });
 
   it.each(['BRL', 'KWD'])('stores the largest legal order (%s) exact to the last digit', async (currency) => {
