@@ -9,6 +9,7 @@ import { measureDrain, publishBacklog, type RunningService, startService } from 
 import { measureRest } from './rest.phase.js';
 import { measureLifecycle } from './lifecycle.phase.js';
 import { type CalculatedOrder, measureSteady, type SteadyResult } from './steady.phase.js';
+import { compareBuilds } from './build-comparison.js';
 import { compareTracing } from './tracing-cost.js';
 import { meanOf, runYardstick, yardstickScript } from './yardstick.phase.js';
 
@@ -123,7 +124,13 @@ async function main(): Promise<void> {
   }
 }
 
-(settings.tracingRounds > 0 ? compareTracing(settings.tracingRounds) : main()).catch((error: unknown) => {
+function chosenRun(): Promise<void> {
+  if (settings.tracingRounds > 0) return compareTracing(settings.tracingRounds);
+  if (settings.compareWith) return compareBuilds(settings.compareRounds, settings.compareWith);
+  return main();
+}
+
+chosenRun().catch((error: unknown) => {
   process.stderr.write(`\nbench failed: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
