@@ -107,6 +107,37 @@ describe('deliveries sharing one transaction (UnitOfWork.runEach) against a real
     }
   });
 
+  it('runs a batch again, one by one, when another transaction stored one of its externalIds first', async () => {
+    const contested = anOrderMessage();
+    const [first, last] = [anOrderMessage(), anOrderMessage()];
+    let releaseBatch!: () => void;
+    const batchMayCommit = new Promise<void>((resolve) => (releaseBatch = resolve));
+    let admitted!: () => void;
+    const batchAdmitted = new Promise<void>((resolve) => (admitted = resolve));
+
+    const batch = unitOfWork.runEach([first, structuredClone(contested), last], async (message) => {
+      const result = await receive(message);
+      if (message === first) {
+        admitted();
+        await batchMayCommit;
+      }
+      return result;
+    });
+    await batchAdmitted;
+    const winner = await receive(contested);
+    releaseBatch();
+    const outcomes = await batch;
+
+    expect(outcomes).toEqual([
+      { status: 'fulfilled', value: expect.objectContaining({ outcome: 'accepted' }) },
+      { status: 'fulfilled', value: expect.objectContaining({ outcome: 'duplicate', orderId: winner.orderId }) },
+      { status: 'fulfilled', value: expect.objectContaining({ outcome: 'accepted' }) },
+    ]);
+    for (const message of [first, contested, last]) {
+      expect(await stored(message.externalId)).toEqual({ status: 'CALCULATED', views: 1, events: 1 });
+    }
+  });
+
   it('rejects a whole batch as retryable when the database is unreachable, and keeps nothing', async () => {
     await database.throughProxy(async (dataSource, proxy) => {
       const unreachable = new TypeOrmUnitOfWork(dataSource);

@@ -47,7 +47,7 @@ describe('TypeOrmOrderRepository against a real Postgres', () => {
     expect(rows).toHaveLength(1);
   });
 
-  it('admits exactly one of two concurrent transactions adding the same externalId', async () => {
+  it('stores exactly one of two concurrent transactions adding the same externalId; the other fails at commit', async () => {
     const message = anOrderMessage();
     let releaseFirst!: () => void;
     const firstMayCommit = new Promise<void>((resolve) => (releaseFirst = resolve));
@@ -57,13 +57,35 @@ describe('TypeOrmOrderRepository against a real Postgres', () => {
       return admission;
     });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    // Blocks on the unique index until the first transaction ends.
+    // Neither sees the other's order before it commits: both are admitted, the later commit fails.
     const second = unitOfWork.run(() => repository.add(receivedOrder(message)));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect(second).resolves.toEqual({ admitted: true });
     releaseFirst();
 
-    const admissions = await Promise.all([first, second]);
-    expect(admissions.map((admission) => admission.admitted)).toEqual([true, false]);
+    await expect(first).rejects.toBeInstanceOf(ConcurrentModificationError);
+    const rows = await database.query('SELECT id FROM orders WHERE external_id = $1', [message.externalId]);
+    expect(rows).toHaveLength(1);
+    const again = await unitOfWork.run(() => repository.add(receivedOrder(message)));
+    expect(again).toMatchObject({ admitted: false, existingOrderId: rows[0].id });
+  });
+
+  it('inserts an order admitted and changed in one transaction once, in its final state', async () => {
+    await database.query(`
+      CREATE FUNCTION refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'orders updated'; END $$;
+      CREATE TRIGGER refuse_update BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION refuse_update()`);
+    const order = receivedOrder();
+    try {
+      await unitOfWork.run(async () => {
+        await repository.add(order);
+        order.calculate(PRODUCT_A_ORIGIN, new Date('2026-11-21T10:00:01.000Z'));
+        await repository.save(order);
+      });
+    } finally {
+      await database.query('DROP TRIGGER refuse_update ON orders; DROP FUNCTION refuse_update()');
+    }
+
+    expect((await repository.getById(order.id)).toSnapshot()).toEqual(order.toSnapshot());
   });
 
   it('saves the calculation, guarded by the version', async () => {

@@ -5,7 +5,7 @@ import { PendingAdmissions } from './batch/pending-admissions.js';
 import { PendingLoads } from './batch/pending-loads.js';
 import { PendingSaves } from './batch/pending-saves.js';
 import { OrderMapper, type OrderRow } from './order.mapper.js';
-import { TypeOrmUnitOfWork } from './typeorm-unit-of-work.js';
+import { type TransactionScope, TypeOrmUnitOfWork } from './typeorm-unit-of-work.js';
 
 @Injectable()
 export class TypeOrmOrderRepository extends OrderRepository {
@@ -17,11 +17,10 @@ export class TypeOrmOrderRepository extends OrderRepository {
     super();
   }
 
-  /** Joins the other adds of this transaction in one statement (see PendingAdmissions). */
+  /** Answered with the other adds of this transaction in one read; written at commit (see PendingAdmissions). */
   async add(order: Order): Promise<OrderAdmission> {
     return this.unitOfWork.inScope(async (scope) => {
-      const admissions = scope.shared(this.admissionsKey, () => new PendingAdmissions(scope.manager));
-      const admission = await admissions.admit(order);
+      const admission = await this.admissionsOf(scope).admit(order);
       if (admission.admitted) {
         scope.written = true;
         // The order is this transaction's now: CalculateOrder finds it without a query.
@@ -50,12 +49,19 @@ export class TypeOrmOrderRepository extends OrderRepository {
     });
   }
 
-  /** Deferred to the commit, with every other change of the transaction (see PendingSaves). */
+  /**
+   * Deferred to the commit, with every other change of the transaction (see PendingSaves); an order
+   * this transaction admitted is inserted then as it is, so there is nothing to update.
+   */
   save(order: Order): Promise<void> {
     return this.unitOfWork.inScope((scope) => {
-      scope.defer(this.savesKey, () => new PendingSaves()).add(order);
+      if (!this.admissionsOf(scope).admits(order)) scope.defer(this.savesKey, () => new PendingSaves()).add(order);
       return Promise.resolve();
     });
+  }
+
+  private admissionsOf(scope: TransactionScope): PendingAdmissions {
+    return scope.shared(this.admissionsKey, () => new PendingAdmissions(scope.manager));
   }
 
   async listAfter(afterId: string | null, limit: number): Promise<Order[]> {

@@ -1,4 +1,7 @@
-/** Another writer changed the order since it was read (optimistic version check failed), or recorded its payment first. */
+/**
+ * Another writer changed the order since it was read (optimistic version check failed), recorded its
+ * payment first, or stored an order under the same externalId first.
+ */
 export class ConcurrentModificationError extends Error {
   readonly code = 'concurrent-modification';
 

@@ -10,7 +10,11 @@ export type OrderAdmission =
  * can tell "retry later" from "this order cannot be processed".
  */
 export abstract class OrderRepository {
-  /** Stores a new order unless its externalId is already known; atomic under concurrent replicas. */
+  /**
+   * Admits a new order unless its externalId is already known, and stores it when the unit of work
+   * commits. Of concurrent units of work admitting one externalId, one commits it; the others fail
+   * with ConcurrentModificationError, and run again to find it known.
+   */
   abstract add(order: Order): Promise<OrderAdmission>;
   abstract getById(orderId: string): Promise<Order>;
   /** Persists the order's changes, guarded by its version; its events are the dispatcher's. */

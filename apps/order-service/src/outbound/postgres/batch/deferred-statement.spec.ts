@@ -28,6 +28,28 @@ describe('combinedStatement', () => {
     expect(parameters).toEqual([['a1'], 'x', '[]', ['a2'], 'y']);
   });
 
+  it("runs a statement's dependent beside it, reading its returned rows, on its parameters", () => {
+    const withLines: DeferredStatement = {
+      sql: 'INSERT INTO a SELECT * FROM json_to_recordset($1::json) RETURNING id',
+      parameters: ['[]', '[]'],
+      dependent: (returnedBy) =>
+        `INSERT INTO b SELECT l.* FROM json_to_recordset($2::json) l JOIN ${returnedBy} USING (id)`,
+      returned: () => undefined,
+    };
+
+    const { sql, parameters } = combinedStatement([insert, withLines]);
+
+    expect(sql).toBe(
+      [
+        'WITH w0 AS (INSERT INTO b SELECT * FROM json_to_recordset($1::json)),',
+        'w1 AS (INSERT INTO a SELECT * FROM json_to_recordset($2::json) RETURNING id),',
+        'w1d AS (INSERT INTO b SELECT l.* FROM json_to_recordset($3::json) l JOIN w1 USING (id))',
+        'SELECT 1 AS part, to_json(w1) AS row FROM w1',
+      ].join('\n'),
+    );
+    expect(parameters).toEqual(['[]', '[]', '[]']);
+  });
+
   it('still runs statements that return nothing, and selects no row', () => {
     expect(combinedStatement([insert]).sql).toBe(
       'WITH w0 AS (INSERT INTO b SELECT * FROM json_to_recordset($1::json))\nSELECT NULL AS part, NULL AS row WHERE false',

@@ -5,6 +5,11 @@ export type ReturnedRows = readonly Record<string, unknown>[];
 export interface DeferredStatement {
   readonly sql: string;
   readonly parameters: readonly unknown[];
+  /**
+   * A second data-modifying statement that reads the rows the first one returned, from the name it
+   * is given (its parameters numbered as the first one's).
+   */
+  readonly dependent?: (returnedBy: string) => string;
   /** Gets what the statement's RETURNING clause gave; may throw to fail the transaction. */
   readonly returned?: (rows: ReturnedRows) => void;
 }
@@ -24,10 +29,12 @@ export interface DeferredWrites {
  */
 export function combinedStatement(statements: readonly DeferredStatement[]): { sql: string; parameters: unknown[] } {
   let offset = 0;
-  const parts = statements.map((statement, index) => {
+  const parts = statements.flatMap((statement, index) => {
     const shift = offset;
     offset += statement.parameters.length;
-    return `w${index} AS (${statement.sql.replace(/\$(\d+)/g, (_, number: string) => `$${Number(number) + shift}`)})`;
+    const renumbered = (sql: string) => sql.replace(/\$(\d+)/g, (_, number: string) => `$${Number(number) + shift}`);
+    const part = `w${index} AS (${renumbered(statement.sql)})`;
+    return statement.dependent ? [part, `w${index}d AS (${renumbered(statement.dependent(`w${index}`))})`] : [part];
   });
   const results = statements.flatMap((statement, index) =>
     statement.returned ? [`SELECT ${index} AS part, to_json(w${index}) AS row FROM w${index}`] : [],

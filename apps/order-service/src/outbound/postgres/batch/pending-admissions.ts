@@ -1,110 +1,99 @@
-import type { Order, OrderAdmission, OrderSnapshot } from '@app/ordering';
+import { ConcurrentModificationError, type Order, type OrderAdmission, type OrderSnapshot } from '@app/ordering';
 import type { EntityManager } from 'typeorm';
-import type { DeferredWrites } from './deferred-statement.js';
+import type { DeferredStatement, DeferredWrites } from './deferred-statement.js';
+import { PendingLoads } from './pending-loads.js';
+
+/** The orders already stored under some externalIds: read while the work runs, in one statement per turn. */
+const STORED = `SELECT id, external_id, fingerprint FROM orders WHERE external_id = ANY($1::text[])`;
 
 /*
- * Every order of the batch and all their lines go in with one statement: the lines' insert joins the
- * orders' insert, so a duplicate (ON CONFLICT DO NOTHING) writes no line either. Rows keep the order
- * of the batch (ROWS FROM … WITH ORDINALITY), so when two deliveries carry the same externalId the
- * first one wins, as it would one at a time. Orders and lines travel as two JSON parameters: no
+ * The admitted orders and all their lines, at commit, in the state the transaction left them: a new
+ * order is written once, not inserted as received and updated as calculated. An externalId that
+ * another transaction committed meanwhile is not inserted (ON CONFLICT waits for that transaction),
+ * and its lines join only the orders that were. Orders and lines travel as two JSON parameters: no
  * per-element array escaping in the driver, and Postgres parses each in one pass.
  */
-const INSERT_ORDERS_WITH_LINES = `
-  WITH o AS (
-    SELECT * FROM ROWS FROM (
-      json_to_recordset($1::json) AS (id uuid, external_id text, customer_id text, currency text, placed_at timestamptz,
-                                      status text, total numeric, item_count int, fingerprint text,
-                                      correlation_id text, received_at timestamptz, calculated_at timestamptz, version int)
-    ) WITH ORDINALITY AS o(id, external_id, customer_id, currency, placed_at, status, total, item_count, fingerprint,
-                           correlation_id, received_at, calculated_at, version, position)
-  ), inserted AS (
-    INSERT INTO orders (id, external_id, customer_id, currency, placed_at, status, total, item_count,
-                        fingerprint, correlation_id, received_at, calculated_at, updated_at, version)
-    SELECT id, external_id, customer_id, currency, placed_at, status, total, item_count,
-           fingerprint, correlation_id, received_at, calculated_at, received_at, version
-    FROM o ORDER BY position
-    ON CONFLICT (external_id) DO NOTHING
-    RETURNING id
-  ), lines AS (
-    INSERT INTO order_lines (order_id, line_no, product_id, name, unit_price, quantity)
-    SELECT l.order_id, l.line_no, l.product_id, l.name, l.unit_price, l.quantity
-    FROM json_to_recordset($2::json)
-      AS l(order_id uuid, line_no int, product_id text, name text, unit_price numeric, quantity int)
-    JOIN inserted ON inserted.id = l.order_id
-  )
-  SELECT id FROM inserted`;
+const INSERT_ORDERS = `
+  INSERT INTO orders (id, external_id, customer_id, currency, placed_at, status, total, item_count,
+                      fingerprint, correlation_id, received_at, calculated_at, paid_at, shipped_at,
+                      delivered_at, cancelled_at, payment_id, updated_at, version)
+  SELECT id, external_id, customer_id, currency, placed_at, status, total, item_count,
+         fingerprint, correlation_id, received_at, calculated_at, paid_at, shipped_at,
+         delivered_at, cancelled_at, payment_id, now(), version
+  FROM json_to_recordset($1::json) AS o(id uuid, external_id text, customer_id text, currency text,
+                                        placed_at timestamptz, status text, total numeric, item_count int,
+                                        fingerprint text, correlation_id text, received_at timestamptz,
+                                        calculated_at timestamptz, paid_at timestamptz, shipped_at timestamptz,
+                                        delivered_at timestamptz, cancelled_at timestamptz, payment_id text,
+                                        version int)
+  ON CONFLICT (external_id) DO NOTHING
+  RETURNING id`;
+const INSERT_LINES = (inserted: string) => `
+  INSERT INTO order_lines (order_id, line_no, product_id, name, unit_price, quantity)
+  SELECT l.order_id, l.line_no, l.product_id, l.name, l.unit_price, l.quantity
+  FROM json_to_recordset($2::json)
+    AS l(order_id uuid, line_no int, product_id text, name text, unit_price numeric, quantity int)
+  JOIN ${inserted} ON ${inserted}.id = l.order_id`;
 
-/** The known order behind each externalId that was not inserted: committed, or earlier in this batch. */
-const EXISTING = `SELECT id, external_id, fingerprint FROM orders WHERE external_id = ANY($1::text[])`;
-
-interface Waiting {
-  readonly order: Order;
-  readonly resolve: (admission: OrderAdmission) => void;
-  readonly reject: (error: unknown) => void;
+interface StoredOrder {
+  readonly id: string;
+  readonly fingerprint: string;
 }
 
 /**
- * Admits the orders that the items of one transaction add, together: every `add` made before the
- * event loop turns joins the same statement (the DataLoader idea), and each gets its own answer.
+ * The orders that the items of one transaction add. Each is answered while the work runs: known
+ * if its externalId is stored or was admitted earlier in this transaction (the first one wins, as
+ * one at a time), else admitted. The admitted are written at commit; if another transaction stored
+ * one of their externalIds first, the commit fails with ConcurrentModificationError and the work
+ * runs again, to find it stored.
  */
 export class PendingAdmissions implements DeferredWrites {
-  private waiting: Waiting[] = [];
-  private inserting: Promise<void> | null = null;
+  private readonly stored: PendingLoads<string, StoredOrder>;
+  private readonly admitted = new Map<string, Order>();
 
-  constructor(private readonly manager: EntityManager) {}
-
-  admit(order: Order): Promise<OrderAdmission> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ order, resolve, reject });
-      this.inserting ??= new Promise<void>((next) => setImmediate(next)).then(() => this.insertWaiting());
-    });
+  constructor(manager: EntityManager) {
+    this.stored = new PendingLoads((externalIds) => storedOrders(manager, externalIds));
   }
 
-  /** Admissions are answered while the work runs; by commit time nothing is left to write. */
-  async settle(): Promise<void> {
-    await this.inserting;
-  }
-
-  statement(): null {
-    return null;
-  }
-
-  private async insertWaiting(): Promise<void> {
-    const batch = this.waiting;
-    this.waiting = [];
-    this.inserting = null;
-    try {
-      const admissions = await this.insert(batch.map(({ order }) => order));
-      batch.forEach(({ resolve }, index) => resolve(admissions[index]));
-    } catch (error) {
-      batch.forEach(({ reject }) => reject(error));
+  async admit(order: Order): Promise<OrderAdmission> {
+    const known = (await this.stored.get(order.externalId)) ?? this.admitted.get(order.externalId);
+    if (!known) {
+      this.admitted.set(order.externalId, order);
+      return { admitted: true };
     }
+    return { admitted: false, existingOrderId: known.id, existingFingerprint: known.fingerprint };
   }
 
-  private async insert(orders: Order[]): Promise<OrderAdmission[]> {
+  /** Whether the transaction writes this order as new, with this statement. */
+  admits(order: Order): boolean {
+    return this.admitted.get(order.externalId) === order;
+  }
+
+  settle(): Promise<void> {
+    return this.stored.settle();
+  }
+
+  statement(): DeferredStatement | null {
+    if (this.admitted.size === 0) return null;
+    const orders = [...this.admitted.values()];
+    this.admitted.clear();
     const snapshots = orders.map((order) => order.toSnapshot());
-    const inserted: { id: string }[] = await this.manager.query(INSERT_ORDERS_WITH_LINES, [
-      JSON.stringify(snapshots.map(orderRow)),
-      JSON.stringify(snapshots.flatMap(lineRows)),
-    ]);
-    const admitted = new Set(inserted.map((row) => row.id));
-    const known = await this.existing(orders.filter((order) => !admitted.has(order.id)));
-    return orders.map((order): OrderAdmission => {
-      if (admitted.has(order.id)) return { admitted: true };
-      const existing = known.get(order.externalId);
-      if (!existing) throw new Error(`Order ${order.externalId} was neither inserted nor found`);
-      return { admitted: false, existingOrderId: existing.id, existingFingerprint: existing.fingerprint };
-    });
+    return {
+      sql: INSERT_ORDERS,
+      parameters: [JSON.stringify(snapshots.map(orderRow)), JSON.stringify(snapshots.flatMap(lineRows))],
+      dependent: INSERT_LINES,
+      returned: (rows) => {
+        const inserted = new Set(rows.map((row) => row.id));
+        const raced = orders.find((order) => !inserted.has(order.id));
+        if (raced) throw new ConcurrentModificationError(raced.id);
+      },
+    };
   }
+}
 
-  /** The conflicting rows are visible by now: ON CONFLICT waited for their transactions to end. */
-  private async existing(orders: Order[]): Promise<Map<string, { id: string; fingerprint: string }>> {
-    if (orders.length === 0) return new Map();
-    const rows: { id: string; external_id: string; fingerprint: string }[] = await this.manager.query(EXISTING, [
-      orders.map((order) => order.externalId),
-    ]);
-    return new Map(rows.map((row) => [row.external_id, { id: row.id, fingerprint: row.fingerprint }]));
-  }
+async function storedOrders(manager: EntityManager, externalIds: string[]): Promise<Map<string, StoredOrder>> {
+  const rows: { id: string; external_id: string; fingerprint: string }[] = await manager.query(STORED, [externalIds]);
+  return new Map(rows.map((row) => [row.external_id, { id: row.id, fingerprint: row.fingerprint }]));
 }
 
 /**
@@ -125,6 +114,11 @@ function orderRow(snapshot: OrderSnapshot) {
     correlation_id: snapshot.correlationId,
     received_at: snapshot.receivedAt.toISOString(),
     calculated_at: snapshot.calculatedAt?.toISOString() ?? null,
+    paid_at: snapshot.paidAt?.toISOString() ?? null,
+    shipped_at: snapshot.shippedAt?.toISOString() ?? null,
+    delivered_at: snapshot.deliveredAt?.toISOString() ?? null,
+    cancelled_at: snapshot.cancelledAt?.toISOString() ?? null,
+    payment_id: snapshot.paymentId,
     version: snapshot.version,
   };
 }
