@@ -1,3 +1,4 @@
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -27,8 +28,12 @@ export const settings = {
   reference: process.env.BENCH_REFERENCE || null,
   /** Rounds of the tracing comparison (tracing-cost.ts), run instead of the phases above; 0: none. */
   tracingRounds: process.env.BENCH_TRACING ? integer('BENCH_TRACING', 1) : 0,
-  /** Another build's main.js to run against this one in alternating rounds (build-comparison.ts), instead of the phases above. */
-  compareWith: process.env.BENCH_COMPARE || null,
+  /**
+   * Another build's main.js to run against this one in alternating rounds (build-comparison.ts),
+   * instead of the phases above; kept relative to this repository, so that the results name no
+   * path of the machine.
+   */
+  compareWith: process.env.BENCH_COMPARE ? relative(fromRoot(''), resolve(process.env.BENCH_COMPARE)) : null,
   compareRounds: integer('BENCH_COMPARE_ROUNDS', 3),
   /** Extra node flags for the service process only, e.g. `--cpu-prof` to see where its time goes. */
   serviceNodeArgs: (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),

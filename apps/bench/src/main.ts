@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
 import { type BenchResults, resultsTable, writeResults } from './bench-report.js';
 import { freePort, peakRssMb, query, say, settle, stop } from './bench-process.js';
-import { POSTGRES_URL, RABBITMQ_URL, settings } from './bench-settings.js';
+import { fromRoot, POSTGRES_URL, RABBITMQ_URL, settings } from './bench-settings.js';
 import { contractNames, declareProductsSide, deleteContractTopology } from './contract-names.js';
 import { measureDrain, publishBacklog, type RunningService, startService } from './drain.phase.js';
 import { measureRest } from './rest.phase.js';
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
 
 function chosenRun(): Promise<void> {
   if (settings.tracingRounds > 0) return compareTracing(settings.tracingRounds);
-  if (settings.compareWith) return compareBuilds(settings.compareRounds, settings.compareWith);
+  if (settings.compareWith) return compareBuilds(settings.compareRounds, fromRoot(settings.compareWith));
   return main();
 }
 
