@@ -1,4 +1,5 @@
 import {
+  ConcurrentModificationError,
   DependencyUnavailableError,
   DuplicateOrderConflictError,
   InvalidOrderError,
@@ -136,6 +137,28 @@ describe('deliveries sharing one transaction (UnitOfWork.runEach) against a real
     for (const message of [first, contested, last]) {
       expect(await stored(message.externalId)).toEqual({ status: 'CALCULATED', views: 1, events: 1 });
     }
+  });
+
+  it('fails an order that another transaction stored first at commit, as a concurrent modification', async () => {
+    const contested = anOrderMessage();
+    let releaseLoser!: () => void;
+    const loserMayCommit = new Promise<void>((resolve) => (releaseLoser = resolve));
+    let admitted!: () => void;
+    const loserAdmitted = new Promise<void>((resolve) => (admitted = resolve));
+
+    const loser = unitOfWork.run(async () => {
+      const result = await receive(structuredClone(contested));
+      admitted();
+      await loserMayCommit;
+      return result;
+    });
+    await loserAdmitted;
+    const winner = await receive(contested);
+    releaseLoser();
+
+    await expect(loser).rejects.toBeInstanceOf(ConcurrentModificationError);
+    await expect(receive(contested)).resolves.toMatchObject({ outcome: 'duplicate', orderId: winner.orderId });
+    expect(await stored(contested.externalId)).toEqual({ status: 'CALCULATED', views: 1, events: 1 });
   });
 
   it('rejects a whole batch as retryable when the database is unreachable, and keeps nothing', async () => {

@@ -10,7 +10,7 @@ export class OrderIntakeSettings extends BatchSettings {}
 /**
  * ReceiveOrder commands in shared transactions, keyed by the externalId the body claims: a later
  * conflicting duplicate cannot commit first and stand in place of the original. Two deliveries of
- * one externalId may share a transaction: the admissions' insert keeps the first.
+ * one externalId may share a transaction: its admissions keep the first.
  */
 @Injectable()
 export class OrderIntakeBatcher extends TransactionBatcher<ReceiveOrderCommand, ReceiveOrderResult> {

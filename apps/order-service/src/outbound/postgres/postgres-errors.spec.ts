@@ -1,6 +1,11 @@
 import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { describe, expect, it } from 'vitest';
-import { classifyPostgresError, type PostgresFailure, POSTGRES_FAILURES } from './postgres-errors.js';
+import {
+  classifyPostgresError,
+  type PostgresFailure,
+  POSTGRES_FAILURES,
+  uniqueViolationOf,
+} from './postgres-errors.js';
 
 function withCode(code: string, message = `error ${code}`): Error {
   return Object.assign(new Error(message), { code });
@@ -110,5 +115,21 @@ describe('classifyPostgresError', () => {
   it('counts what is not an Error at all as a failure', () => {
     expect(classifyPostgresError('boom')).toBe('failed');
     expect(classifyPostgresError(undefined)).toBe('failed');
+  });
+});
+
+describe('uniqueViolationOf', () => {
+  it('finds the constraint and the detail of a unique violation, through TypeORM', () => {
+    const violation = Object.assign(withCode('23505', 'duplicate key value violates unique constraint'), {
+      constraint: 'order_views_external_id_key',
+      detail: 'Key (external_id)=(A-1) already exists.',
+    });
+
+    expect(uniqueViolationOf(new QueryFailedError('WITH …', [], violation))).toEqual({
+      constraint: 'order_views_external_id_key',
+      detail: 'Key (external_id)=(A-1) already exists.',
+    });
+    expect(uniqueViolationOf(new QueryFailedError('INSERT', [], withCode('23503')))).toBeUndefined();
+    expect(uniqueViolationOf('boom')).toBeUndefined();
   });
 });

@@ -61,15 +61,31 @@ const CONNECTION_RELEASED = [QueryRunnerAlreadyReleasedError, QueryRunnerProvide
 
 /** How an error from Postgres (or on the way to it), wrapped by TypeORM or not, is to be handled. */
 export function classifyPostgresError(error: unknown): PostgresFailure {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+  for (const current of wrappedErrors(error)) {
     if (CONNECTION_RELEASED.some((type) => current instanceof type)) return 'unavailable';
     const code = (current as { code?: unknown }).code;
     const classified = typeof code === 'string' ? failureOfCode(code) : undefined;
     if (classified) return classified;
     if (UNAVAILABLE_MESSAGES.test(current.message)) return 'unavailable';
-    current = (current as { driverError?: unknown }).driverError ?? current.cause;
   }
   return 'failed';
+}
+
+/** The constraint a unique violation (23505) names and its detail ("Key (…)=(…) already exists."). */
+export function uniqueViolationOf(error: unknown): { constraint: string; detail: string } | undefined {
+  for (const current of wrappedErrors(error)) {
+    const { code, constraint, detail } = current as { code?: unknown; constraint?: string; detail?: string };
+    if (code === '23505') return { constraint: constraint ?? '', detail: detail ?? '' };
+  }
+  return undefined;
+}
+
+/** An error and what it wraps (TypeORM's driverError, a cause), outermost first. */
+function* wrappedErrors(error: unknown): Generator<Error> {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    yield current;
+    current = (current as { driverError?: unknown }).driverError ?? current.cause;
+  }
 }
 
 export function isTransientPostgresError(error: unknown): boolean {

@@ -26,7 +26,11 @@ class Transaction {
     const deferred = [...this.deferred.values()];
     for (const writes of deferred) await writes.settle?.();
     const statements = deferred.flatMap((writes) => writes.statement() ?? []);
-    await runCombined((sql, parameters) => this.manager.query(sql, parameters), statements);
+    try {
+      await runCombined((sql, parameters) => this.manager.query(sql, parameters), statements);
+    } catch (error) {
+      throw deferred.map((writes) => writes.explain?.(error)).find(Boolean) ?? error;
+    }
   }
 }
 
@@ -179,8 +183,8 @@ export class TypeOrmUnitOfWork extends UnitOfWork {
 }
 
 /**
- * One error for several items: a statement they joined failed (the admissions' insert, when the
- * database refuses one of its orders), and it may be any one's fault, so it is no item's answer.
+ * One error for several items: a statement they joined failed (a read they shared), and it may be
+ * any one's fault, so it is no item's answer.
  */
 function failedTogether(failures: readonly unknown[]): boolean {
   return new Set(failures).size < failures.length;

@@ -19,6 +19,8 @@ export interface DeferredWrites {
   /** Waits for whatever the adapter is still writing on its own (admissions are answered while the work runs). */
   settle?(): Promise<void>;
   statement(): DeferredStatement | null;
+  /** What a failure of the statement that carried these writes means, when they explain it. */
+  explain?(error: unknown): Error | undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import { ConcurrentModificationError, type Order, type OrderAdmission, type Orde
 import type { EntityManager } from 'typeorm';
 import type { DeferredStatement, DeferredWrites } from './deferred-statement.js';
 import { PendingLoads } from './pending-loads.js';
+import { uniqueViolationOf } from '../postgres-errors.js';
 
 /** The orders already stored under some externalIds: read while the work runs, in one statement per turn. */
 const STORED = `SELECT id, external_id, fingerprint FROM orders WHERE external_id = ANY($1::text[])`;
@@ -44,12 +45,13 @@ interface StoredOrder {
  * The orders that the items of one transaction add. Each is answered while the work runs: known
  * if its externalId is stored or was admitted earlier in this transaction (the first one wins, as
  * one at a time), else admitted. The admitted are written at commit; if another transaction stored
- * one of their externalIds first, the commit fails with ConcurrentModificationError and the work
- * runs again, to find it stored.
+ * one of their externalIds first, the commit fails with ConcurrentModificationError (see `explain`)
+ * and the work runs again, to find it stored.
  */
 export class PendingAdmissions implements DeferredWrites {
   private readonly stored: PendingLoads<string, StoredOrder>;
   private readonly admitted = new Map<string, Order>();
+  private inserted: readonly Order[] = [];
 
   constructor(manager: EntityManager) {
     this.stored = new PendingLoads((externalIds) => storedOrders(manager, externalIds));
@@ -77,6 +79,7 @@ export class PendingAdmissions implements DeferredWrites {
     if (this.admitted.size === 0) return null;
     const orders = [...this.admitted.values()];
     this.admitted.clear();
+    this.inserted = orders;
     const snapshots = orders.map((order) => order.toSnapshot());
     return {
       sql: INSERT_ORDERS,
@@ -89,7 +92,21 @@ export class PendingAdmissions implements DeferredWrites {
       },
     };
   }
+
+  /**
+   * An externalId another transaction committed first: the insert skips the order, but its read row,
+   * written beside it, clashes with the other's on the read table, failing the statement first.
+   */
+  explain(error: unknown): ConcurrentModificationError | undefined {
+    const violation = uniqueViolationOf(error);
+    if (violation?.constraint !== READ_ROW_EXTERNAL_ID_KEY || this.inserted.length === 0) return undefined;
+    const raced = this.inserted.find((order) => violation.detail.includes(`=(${order.externalId})`));
+    return new ConcurrentModificationError((raced ?? this.inserted[0]).id);
+  }
 }
+
+/** The read table's externalId is unique too, and its upsert resolves only a clash on the order id. */
+const READ_ROW_EXTERNAL_ID_KEY = 'order_views_external_id_key';
 
 async function storedOrders(manager: EntityManager, externalIds: string[]): Promise<Map<string, StoredOrder>> {
   const rows: { id: string; external_id: string; fingerprint: string }[] = await manager.query(STORED, [externalIds]);
