@@ -38,6 +38,8 @@ interface ModeRun {
   readonly drainPostgresCpuMs: number;
   readonly drainWalBytesPerOrder: number;
   readonly steadyCpuMs: number;
+  /** Transactions committed in the run's database per order of the steady phase: how its orders batched. */
+  readonly steadyCommitsPerOrder: number;
   readonly steadyP99Ms: number;
   readonly exportedBytesPerOrder: number;
 }
@@ -139,8 +141,10 @@ async function runMode({ connection, channel, sink }: Harness, runTag: string, m
     const walBytes = (await walPosition()) - walBefore;
     await channel.purgeQueue(names.EVENTS_QUEUE);
     const before = cpuSnapshot(service.process.pid);
+    const commitsBefore = await commitsOf(runTag);
     const steady = await measureSteady(connection, channel, names, runTag, settings.steadyRates[0], []);
     const steadyCpu = cpuPerOrder(before, cpuSnapshot(service.process.pid), steady.sent);
+    const steadyCommits = (await commitsOf(runTag)) - commitsBefore;
     await stop(service.process);
     return {
       mode: mode.name,
@@ -150,6 +154,7 @@ async function runMode({ connection, channel, sink }: Harness, runTag: string, m
       drainPostgresCpuMs: drain.cpuMsPerOrder.postgres,
       drainWalBytesPerOrder: Math.round(walBytes / drain.orders),
       steadyCpuMs: steadyCpu.process,
+      steadyCommitsPerOrder: steadyCommits / steady.sent,
       steadyP99Ms: steady.p99,
       exportedBytesPerOrder: Math.round(sink.takeBytes() / (drain.orders + steady.sent)),
     };
@@ -158,6 +163,19 @@ async function runMode({ connection, channel, sink }: Harness, runTag: string, m
     await query(`${POSTGRES_URL}/postgres`, `DROP DATABASE IF EXISTS "${runTag}" WITH (FORCE)`);
     await deleteContractTopology(channel, names);
   }
+}
+
+/**
+ * Transactions committed in a database so far, as its statistics have them: a busy backend reports
+ * its counts at most once a second, so a phase of several seconds reads them to a few per cent.
+ */
+async function commitsOf(database: string): Promise<number> {
+  const [{ commits }] = await query<{ commits: string }>(
+    `${POSTGRES_URL}/postgres`,
+    'SELECT xact_commit::text AS commits FROM pg_stat_database WHERE datname = $1',
+    [database],
+  );
+  return Number(commits);
 }
 
 /** Where Postgres's write-ahead log has got to, in bytes. */
@@ -191,6 +209,7 @@ function summaryOf(modes: readonly ServiceMode[], runs: readonly ModeRun[]) {
       drainWalBytesPerOrder: median(own.map((run) => run.drainWalBytesPerOrder)),
       steadyCpuMsPerOrder: median(own.map((run) => run.steadyCpuMs)),
       steadyCpuRatio: ratio('steadyCpuMs'),
+      steadyCommitsPerOrder: median(own.map((run) => run.steadyCommitsPerOrder)),
       drainPerSecond: median(own.map((run) => run.drainPerSecond)),
       steadyP99Ms: median(own.map((run) => run.steadyP99Ms)),
       exportedBytesPerOrder: median(own.map((run) => run.exportedBytesPerOrder)),
@@ -204,12 +223,13 @@ function summaryTable(label: string, summary: ReturnType<typeof summaryOf>): str
       `| ${row.mode} | ${row.drainCpuMsPerOrder.toFixed(3)} (×${row.drainCpuRatio.toFixed(2)}) | ` +
       `${row.drainPostgresCpuMsPerOrder.toFixed(3)} (×${row.drainPostgresCpuRatio.toFixed(2)}) | ` +
       `${row.drainWalBytesPerOrder} | ${row.steadyCpuMsPerOrder.toFixed(3)} (×${row.steadyCpuRatio.toFixed(2)}) | ` +
-      `${row.drainPerSecond} | ${row.steadyP99Ms.toFixed(1)} | ${row.exportedBytesPerOrder} |`,
+      `${row.steadyCommitsPerOrder.toFixed(3)} | ${row.drainPerSecond} | ${row.steadyP99Ms.toFixed(1)} | ` +
+      `${row.exportedBytesPerOrder} |`,
   );
   return [
     `| ${label} | drain CPU ms/order (÷ first) | drain Postgres CPU ms/order (÷ first) | drain WAL B/order | ` +
-      'steady CPU ms/order (÷ first) | drain orders/s | steady p99 ms | exported B/order |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      'steady CPU ms/order (÷ first) | steady commits/order | drain orders/s | steady p99 ms | exported B/order |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
 }
