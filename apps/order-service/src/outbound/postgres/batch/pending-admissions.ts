@@ -36,6 +36,9 @@ const INSERT_LINES = (inserted: string) => `
     AS l(order_id uuid, line_no int, product_id text, name text, unit_price numeric, quantity int)
   JOIN ${inserted} ON ${inserted}.id = l.order_id`;
 
+/** The read table's externalId is unique too, and its upsert resolves only a clash on the order id. */
+const READ_ROW_EXTERNAL_ID_KEY = 'order_views_external_id_key';
+
 interface StoredOrder {
   readonly id: string;
   readonly fingerprint: string;
@@ -104,9 +107,6 @@ export class PendingAdmissions implements DeferredWrites {
     return new ConcurrentModificationError((raced ?? this.inserted[0]).id);
   }
 }
-
-/** The read table's externalId is unique too, and its upsert resolves only a clash on the order id. */
-const READ_ROW_EXTERNAL_ID_KEY = 'order_views_external_id_key';
 
 async function storedOrders(manager: EntityManager, externalIds: string[]): Promise<Map<string, StoredOrder>> {
   const rows: { id: string; external_id: string; fingerprint: string }[] = await manager.query(STORED, [externalIds]);
