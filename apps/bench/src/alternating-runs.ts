@@ -8,6 +8,7 @@ import { fromRoot, POSTGRES_URL, RABBITMQ_URL, settings } from './bench-settings
 import { contractNames, declareProductsSide, deleteContractTopology } from './contract-names.js';
 import { cpuPerOrder, cpuSnapshot } from './cpu-accounting.js';
 import { measureDrain, publishBacklog, startService } from './drain.phase.js';
+import { median } from './statistics.js';
 import { measureSteady } from './steady.phase.js';
 
 /*
@@ -187,32 +188,29 @@ async function walPosition(): Promise<number> {
   return Number(bytes);
 }
 
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
+type NumericField = Exclude<keyof ModeRun, 'mode'>;
 
 /** Per mode: the medians of its runs, and of its ratios to the first mode's run of the same round. */
 function summaryOf(modes: readonly ServiceMode[], runs: readonly ModeRun[]) {
   const first = new Map(runs.filter(({ mode }) => mode === modes[0].name).map((run) => [run.round, run]));
   return modes.map(({ name }) => {
     const own = runs.filter(({ mode }) => mode === name);
-    const ratio = (field: 'drainCpuMs' | 'drainPostgresCpuMs' | 'steadyCpuMs') =>
+    const medianOf = (field: NumericField) => median(own.map((run) => run[field]));
+    const ratio = (field: NumericField) =>
       median(own.map((run) => run[field] / (first.get(run.round) as ModeRun)[field]));
     return {
       mode: name,
-      drainCpuMsPerOrder: median(own.map((run) => run.drainCpuMs)),
+      drainCpuMsPerOrder: medianOf('drainCpuMs'),
       drainCpuRatio: ratio('drainCpuMs'),
-      drainPostgresCpuMsPerOrder: median(own.map((run) => run.drainPostgresCpuMs)),
+      drainPostgresCpuMsPerOrder: medianOf('drainPostgresCpuMs'),
       drainPostgresCpuRatio: ratio('drainPostgresCpuMs'),
-      drainWalBytesPerOrder: median(own.map((run) => run.drainWalBytesPerOrder)),
-      steadyCpuMsPerOrder: median(own.map((run) => run.steadyCpuMs)),
+      drainWalBytesPerOrder: medianOf('drainWalBytesPerOrder'),
+      steadyCpuMsPerOrder: medianOf('steadyCpuMs'),
       steadyCpuRatio: ratio('steadyCpuMs'),
-      steadyCommitsPerOrder: median(own.map((run) => run.steadyCommitsPerOrder)),
-      drainPerSecond: median(own.map((run) => run.drainPerSecond)),
-      steadyP99Ms: median(own.map((run) => run.steadyP99Ms)),
-      exportedBytesPerOrder: median(own.map((run) => run.exportedBytesPerOrder)),
+      steadyCommitsPerOrder: medianOf('steadyCommitsPerOrder'),
+      drainPerSecond: medianOf('drainPerSecond'),
+      steadyP99Ms: medianOf('steadyP99Ms'),
+      exportedBytesPerOrder: medianOf('exportedBytesPerOrder'),
     };
   });
 }

@@ -13,3 +13,10 @@ export function latencySummary(samplesMs: number[]): { p50: number; p95: number;
     max: sorted[sorted.length - 1] ?? Number.NaN,
   };
 }
+
+/** The middle of a sample, the mean of the two middle values for an even size; NaN for an empty one. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
