@@ -11,6 +11,22 @@ import { anItem, anOrderMessage, type OrderMessage, uniqueExternalId } from '../
 import { intakeOn } from '../support/order-intake.js';
 import { TestDatabase } from '../support/test-database.js';
 
+/** A point the work waits at: `reached` once it gets there, on again after `release`. */
+function checkpoint() {
+  let arrive!: () => void;
+  let release!: () => void;
+  const reached = new Promise<void>((resolve) => (arrive = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  return {
+    reached,
+    release,
+    wait: () => {
+      arrive();
+      return released;
+    },
+  };
+}
+
 describe('deliveries sharing one transaction (UnitOfWork.runEach) against a real Postgres', () => {
   let database: TestDatabase;
   let unitOfWork: TypeOrmUnitOfWork;
@@ -111,22 +127,16 @@ describe('deliveries sharing one transaction (UnitOfWork.runEach) against a real
   it('runs a batch again, one by one, when another transaction stored one of its externalIds first', async () => {
     const contested = anOrderMessage();
     const [first, last] = [anOrderMessage(), anOrderMessage()];
-    let releaseBatch!: () => void;
-    const batchMayCommit = new Promise<void>((resolve) => (releaseBatch = resolve));
-    let admitted!: () => void;
-    const batchAdmitted = new Promise<void>((resolve) => (admitted = resolve));
+    const beforeCommit = checkpoint();
 
     const batch = unitOfWork.runEach([first, structuredClone(contested), last], async (message) => {
       const result = await receive(message);
-      if (message === first) {
-        admitted();
-        await batchMayCommit;
-      }
+      if (message === first) await beforeCommit.wait();
       return result;
     });
-    await batchAdmitted;
+    await beforeCommit.reached;
     const winner = await receive(contested);
-    releaseBatch();
+    beforeCommit.release();
     const outcomes = await batch;
 
     expect(outcomes).toEqual([
@@ -141,20 +151,16 @@ describe('deliveries sharing one transaction (UnitOfWork.runEach) against a real
 
   it('fails an order that another transaction stored first at commit, as a concurrent modification', async () => {
     const contested = anOrderMessage();
-    let releaseLoser!: () => void;
-    const loserMayCommit = new Promise<void>((resolve) => (releaseLoser = resolve));
-    let admitted!: () => void;
-    const loserAdmitted = new Promise<void>((resolve) => (admitted = resolve));
+    const beforeCommit = checkpoint();
 
     const loser = unitOfWork.run(async () => {
       const result = await receive(structuredClone(contested));
-      admitted();
-      await loserMayCommit;
+      await beforeCommit.wait();
       return result;
     });
-    await loserAdmitted;
+    await beforeCommit.reached;
     const winner = await receive(contested);
-    releaseLoser();
+    beforeCommit.release();
 
     await expect(loser).rejects.toBeInstanceOf(ConcurrentModificationError);
     await expect(receive(contested)).resolves.toMatchObject({ outcome: 'duplicate', orderId: winner.orderId });
