@@ -102,6 +102,8 @@ export function resultsTable(results: BenchResults): string {
       'GET /orders/{id} (bare node:http + pg)',
       `${rest.bare.requestsPerSecond} req/s, p50 ${rest.bare.p50Ms} ms, p99 ${rest.bare.p99Ms} ms`,
     ],
+    ['CPU per request (service)', describeCpu(rest.service.cpuMsPerRequest, 'service')],
+    ['CPU per request (bare)', describeCpu(rest.bare.cpuMsPerRequest, 'bare')],
     ['REST / bare', ratio.restToBare.toFixed(2)],
     [
       `lifecycle ${results.lifecycle.rate}/s payment→OrderPaid`,

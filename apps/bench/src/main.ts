@@ -81,7 +81,13 @@ async function main(): Promise<void> {
     }
 
     const orderIds = calculated.map(({ orderId }) => orderId);
-    const rest = await measureRest(serviceUrl, API_KEY, databaseUrl, sample(orderIds, REST_SAMPLE));
+    const rest = await measureRest(
+      serviceUrl,
+      service.process.pid,
+      API_KEY,
+      databaseUrl,
+      sample(orderIds, REST_SAMPLE),
+    );
     settle();
     const lifecycle = await measureLifecycle(connection, channel, names, calculated, {
       url: serviceUrl,
