@@ -8,7 +8,7 @@ import { fromRoot, POSTGRES_URL, RABBITMQ_URL, settings } from './bench-settings
 import { contractNames, declareProductsSide, deleteContractTopology } from './contract-names.js';
 import { cpuPerOrder, cpuSnapshot } from './cpu-accounting.js';
 import { measureDrain, publishBacklog, startService } from './drain.phase.js';
-import { median } from './statistics.js';
+import { median, medianInterval } from './statistics.js';
 import { measureSteady } from './steady.phase.js';
 
 /*
@@ -196,17 +196,19 @@ function summaryOf(modes: readonly ServiceMode[], runs: readonly ModeRun[]) {
   return modes.map(({ name }) => {
     const own = runs.filter(({ mode }) => mode === name);
     const medianOf = (field: NumericField) => median(own.map((run) => run[field]));
-    const ratio = (field: NumericField) =>
-      median(own.map((run) => run[field] / (first.get(run.round) as ModeRun)[field]));
+    const ratios = (field: NumericField) => own.map((run) => run[field] / (first.get(run.round) as ModeRun)[field]);
+    const ratio = (field: NumericField) => median(ratios(field));
     return {
       mode: name,
       drainCpuMsPerOrder: medianOf('drainCpuMs'),
       drainCpuRatio: ratio('drainCpuMs'),
+      drainCpuRatioInterval: medianInterval(ratios('drainCpuMs')),
       drainPostgresCpuMsPerOrder: medianOf('drainPostgresCpuMs'),
       drainPostgresCpuRatio: ratio('drainPostgresCpuMs'),
       drainWalBytesPerOrder: medianOf('drainWalBytesPerOrder'),
       steadyCpuMsPerOrder: medianOf('steadyCpuMs'),
       steadyCpuRatio: ratio('steadyCpuMs'),
+      steadyCpuRatioInterval: medianInterval(ratios('steadyCpuMs')),
       steadyCommitsPerOrder: medianOf('steadyCommitsPerOrder'),
       drainPerSecond: medianOf('drainPerSecond'),
       steadyP99Ms: medianOf('steadyP99Ms'),
@@ -215,18 +217,25 @@ function summaryOf(modes: readonly ServiceMode[], runs: readonly ModeRun[]) {
   });
 }
 
+/** A median ratio with the 95 % interval of that median over the rounds: `×1.08, 1.03–1.19`. */
+function ratioText(ratio: number, [low, high]: [number, number]): string {
+  return `×${ratio.toFixed(2)}, ${low.toFixed(2)}–${high.toFixed(2)}`;
+}
+
 function summaryTable(label: string, summary: ReturnType<typeof summaryOf>): string {
   const rows = summary.map(
     (row) =>
-      `| ${row.mode} | ${row.drainCpuMsPerOrder.toFixed(3)} (×${row.drainCpuRatio.toFixed(2)}) | ` +
+      `| ${row.mode} | ${row.drainCpuMsPerOrder.toFixed(3)} (${ratioText(row.drainCpuRatio, row.drainCpuRatioInterval)}) | ` +
       `${row.drainPostgresCpuMsPerOrder.toFixed(3)} (×${row.drainPostgresCpuRatio.toFixed(2)}) | ` +
-      `${row.drainWalBytesPerOrder} | ${row.steadyCpuMsPerOrder.toFixed(3)} (×${row.steadyCpuRatio.toFixed(2)}) | ` +
+      `${row.drainWalBytesPerOrder} | ` +
+      `${row.steadyCpuMsPerOrder.toFixed(3)} (${ratioText(row.steadyCpuRatio, row.steadyCpuRatioInterval)}) | ` +
       `${row.steadyCommitsPerOrder.toFixed(3)} | ${row.drainPerSecond} | ${row.steadyP99Ms.toFixed(1)} | ` +
       `${row.exportedBytesPerOrder} |`,
   );
   return [
-    `| ${label} | drain CPU ms/order (÷ first) | drain Postgres CPU ms/order (÷ first) | drain WAL B/order | ` +
-      'steady CPU ms/order (÷ first) | steady commits/order | drain orders/s | steady p99 ms | exported B/order |',
+    `| ${label} | drain CPU ms/order (÷ first, 95 % interval) | drain Postgres CPU ms/order (÷ first) | ` +
+      'drain WAL B/order | steady CPU ms/order (÷ first, 95 % interval) | steady commits/order | drain orders/s | ' +
+      'steady p99 ms | exported B/order |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
