@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
+import { ConcurrentModificationError } from '@app/ordering';
 import type { ConsumeMessage } from 'amqplib';
 import { describe, expect, it } from 'vitest';
 import type { DeadLetterPublisher } from '../../messaging/dead-letter.publisher.js';
@@ -60,11 +61,18 @@ class RecordingProcessor extends DeliveryProcessor<string, string> {
     return delivery.content.toString();
   }
 
-  /** `waits` stands for a payment ahead of its order: it fails until another message is acked. */
+  /** Races `raced` loses before it wins. */
+  racesToLose = 0;
+
+  /**
+   * `waits` stands for a payment ahead of its order: it fails until another message is acked;
+   * `raced`, for a message whose commit another writer beats `racesToLose` times.
+   */
   protected attempt(body: string): Promise<string> {
     if (body === 'waits' && !this.events.some((event) => event.startsWith('acked'))) {
       return Promise.reject(new Error('not yet'));
     }
+    if (body === 'raced' && this.racesToLose-- > 0) return Promise.reject(new ConcurrentModificationError('o-1'));
     return Promise.resolve(body);
   }
 
@@ -132,6 +140,13 @@ describe('DeliveryProcessor with redeliveries', () => {
     const processor = new RecordingProcessor(marks);
     await Promise.all([processor.process(aDelivery('waits', 1)), processor.process(aDelivery('behind', 0))]);
     expect(processor.events).toEqual(['decode (marks 1)', 'decode (marks 0)', 'acked behind', 'acked waits']);
+  });
+
+  it('runs a message that lost a race again, past the failure budget, without dead-lettering it', async () => {
+    const processor = new RecordingProcessor(new MemoryMarks());
+    processor.racesToLose = settings.failures.maxAttempts + 2;
+    await processor.process(aDelivery('raced', 0));
+    expect(processor.events).toEqual(['decode (marks 0)', 'acked raced']);
   });
 
   it('waits for marks that cannot be written, reading nothing meanwhile', async () => {

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { DependencyUnavailableError } from '@app/ordering';
+import { ConcurrentModificationError, DependencyUnavailableError } from '@app/ordering';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeadLetterPublisher } from '../../messaging/dead-letter.publisher.js';
@@ -44,6 +44,9 @@ export class InboundProcessingSettings {
 /** What to do about an error that is neither a rejection nor an outage: wait and retry, or give up with a reason. */
 export type Deferral = { readonly retry: true } | { readonly retry: false; readonly rejection: Rejection } | null;
 
+/** A lost race (another writer committed first), whatever the message: run again, to read what won it. */
+const LOST_RACE: Deferral = { retry: true };
+
 /**
  * Turns one delivery into exactly one settlement: ack once the effect is committed (or found to be
  * a duplicate), dead-letter with a reason when retrying cannot help, wait and retry while a
@@ -81,7 +84,10 @@ export abstract class DeliveryProcessor<Body, Result> {
   /** Counts a delivery dead-lettered with this reason. */
   protected abstract deadLettered(rejection: Rejection): void;
 
-  /** An error this kind of message waits out on its own terms (a payment ahead of its order). */
+  /**
+   * An error this kind of message waits out on its own terms (a payment ahead of its order); a lost
+   * race is retried for every kind (LOST_RACE).
+   */
   protected deferral(_error: unknown, _failingSinceMs: number): Deferral {
     return null;
   }
@@ -200,7 +206,8 @@ export abstract class DeliveryProcessor<Body, Result> {
           await this.pause(outages);
           continue;
         }
-        const deferral = this.deferral(error, Date.now() - startedAt);
+        const deferral =
+          error instanceof ConcurrentModificationError ? LOST_RACE : this.deferral(error, Date.now() - startedAt);
         if (deferral && !deferral.retry) return this.deadLetter(delivery, deferral.rejection, span);
         if (deferral?.retry) {
           deferrals += 1;

@@ -1,16 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ConcurrentModificationError, ReceiveOrderCommand, type ReceiveOrderResult } from '@app/ordering';
+import { ReceiveOrderCommand, type ReceiveOrderResult } from '@app/ordering';
 import { DeadLetterPublisher } from '../../messaging/dead-letter.publisher.js';
 import { OffThreadOrderDecoder } from '../../messaging/off-thread-order-decoder.js';
 import { decodeJsonMessage } from '../../messaging/json-message.decoder.js';
 import type { Rejection } from '../../messaging/rejection.js';
 import { OrderServiceMetrics } from '../../observability/order-service.metrics.js';
-import {
-  type Deferral,
-  DeliveryProcessor,
-  InboundProcessingSettings,
-  RedeliveryIsolation,
-} from './delivery-processor.js';
+import { DeliveryProcessor, InboundProcessingSettings, RedeliveryIsolation } from './delivery-processor.js';
 import type { InboundDelivery } from './inbound-delivery.js';
 import { OrderIntakeBatcher } from './order-intake.batcher.js';
 
@@ -41,11 +36,6 @@ export class OrderPlacedDeliveryProcessor extends DeliveryProcessor<unknown, Rec
 
   protected attempt(body: unknown, delivery: InboundDelivery): Promise<ReceiveOrderResult> {
     return this.intake.submit(new ReceiveOrderCommand(body, delivery.metadata));
-  }
-
-  /** An order whose externalId another replica stored first: decided again, as the duplicate it is. */
-  protected override deferral(error: unknown): Deferral {
-    return error instanceof ConcurrentModificationError ? { retry: true } : null;
   }
 
   protected acknowledged(result: ReceiveOrderResult): void {

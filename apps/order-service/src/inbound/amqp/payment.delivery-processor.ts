@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  ConcurrentModificationError,
   ConfirmPaymentCommand,
   InvalidPaymentError,
   type OrderChangeResult,
@@ -69,12 +68,8 @@ export class PaymentDeliveryProcessor extends DeliveryProcessor<unknown, OrderCh
     );
   }
 
-  /**
-   * A payment may overtake its order: it waits for it, with backoff, up to the configured time. One
-   * that lost a race for its order (a batch it shared, another replica) is simply decided again.
-   */
+  /** A payment may overtake its order: it waits for it, with backoff, up to the configured time. */
   protected override deferral(error: unknown, failingSinceMs: number): Deferral {
-    if (error instanceof ConcurrentModificationError) return { retry: true };
     if (!(error instanceof OrderNotFoundError)) return null;
     const { unknownOrderRetryMs } = this.payments;
     if (failingSinceMs < unknownOrderRetryMs) return { retry: true };
